@@ -1,0 +1,132 @@
+"""Idempotency keys: the same key + same request returns the first result.
+
+The key row is written in the same transaction as the change it guards, so a change
+and its recorded answer commit (or roll back) together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import Database
+from services.common.errors import AlreadyExists
+
+idempotency_metadata = MetaData()
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    idempotency_metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("operation", String(128), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A caller's key plus a fingerprint of the request it came with."""
+
+    key: str
+    fingerprint: str
+
+    @classmethod
+    def for_request(cls, key: str, request_bytes: bytes) -> IdempotencyKey | None:
+        """None when the caller sent no key (the operation is then not de-duplicated)."""
+        if not key:
+            return None
+        return cls(key, hashlib.sha256(request_bytes).hexdigest())
+
+
+def fingerprint_json(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+async def recall(
+    session: AsyncSession, tenant_id: str, operation: str, key: IdempotencyKey | None
+) -> dict[str, Any] | None:
+    """The stored first answer for this key, None if new; ALREADY_EXISTS if reused differently."""
+    if key is None:
+        return None
+    row = (
+        await session.execute(
+            select(idempotency_keys.c.fingerprint, idempotency_keys.c.response).where(
+                idempotency_keys.c.tenant_id == tenant_id,
+                idempotency_keys.c.operation == operation,
+                idempotency_keys.c.key == key.key,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.fingerprint != key.fingerprint:
+        raise AlreadyExists(
+            f"idempotency_key {key.key!r} was already used with a different {operation} request"
+        )
+    response: dict[str, Any] = row.response
+    return response
+
+
+async def remember(
+    session: AsyncSession,
+    tenant_id: str,
+    operation: str,
+    key: IdempotencyKey | None,
+    response: dict[str, Any],
+) -> None:
+    """Record the answer in the caller's transaction (a racing twin fails on the primary key)."""
+    if key is None:
+        return
+    await session.execute(
+        idempotency_keys.insert().values(
+            tenant_id=tenant_id,
+            operation=operation,
+            key=key.key,
+            fingerprint=key.fingerprint,
+            response=response,
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+async def run_idempotent(
+    db: Database,
+    tenant_id: str,
+    operation: str,
+    key: IdempotencyKey | None,
+    work: Callable[[AsyncSession], Awaitable[dict[str, Any]]],
+    *,
+    conflict_message: str,
+) -> dict[str, Any]:
+    """Run `work` in one write transaction and record its answer under `key`.
+
+    A replay of the key returns the first answer without running `work`. A unique
+    violation (a racing twin with the same key, or a racing writer of the same unique
+    value) is retried once: the retry either finds the twin's answer or sees the
+    committed conflict through the work's own checks; a second violation becomes
+    ALREADY_EXISTS with `conflict_message`.
+    """
+    for attempt in (1, 2):
+        try:
+            async with db.transaction() as session:
+                cached = await recall(session, tenant_id, operation, key)
+                if cached is not None:
+                    return cached
+                response = await work(session)
+                await remember(session, tenant_id, operation, key, response)
+                return response
+        except IntegrityError:
+            if attempt == 2:
+                raise AlreadyExists(conflict_message) from None
+    raise AssertionError("unreachable")

@@ -1,0 +1,1 @@
+"""gRPC server bootstrap shared by every service: auth, errors, logging, health, shutdown."""

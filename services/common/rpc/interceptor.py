@@ -1,0 +1,168 @@
+"""One server interceptor: request id, auth, access log, metrics and error mapping.
+
+grpc.aio interceptors only see the handler, so each RPC kind's behaviour is wrapped
+here in one place; servicers stay thin translators that raise domain errors.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+import structlog
+
+from services.common.auth import Principal, TokenAuthenticator
+from services.common.errors import DomainError
+from services.common.logging import get_logger
+from services.common.metrics import RPC_HANDLED, RPC_LATENCY
+from services.common.request_context import RequestContext, set_request_context
+from services.common.rpc.status import RpcError, domain_error_status, internal_status
+from services.common.rpc.types import Context, Handler
+
+log = get_logger("syncstore.rpc")
+
+# Services every caller may use without a token (Kubernetes probes, grpcurl).
+_OPEN_SERVICES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+# RPC names that only read; everything else needs a writer role.
+_READ_PREFIXES = ("Get", "List", "Export", "Watch", "Preview")
+
+
+def is_read_method(method: str) -> bool:
+    return method.rsplit("/", 1)[-1].startswith(_READ_PREFIXES)
+
+
+class _Call:
+    """Bookkeeping of one RPC: context, timing, outcome."""
+
+    def __init__(self, method: str, metadata: dict[str, str]) -> None:
+        self.method = method
+        self.service, _, self.name = method.lstrip("/").rpartition("/")
+        self.request_id = metadata.get("x-request-id") or uuid.uuid4().hex
+        self.correlation_id = metadata.get("x-correlation-id") or self.request_id
+        self.started = time.perf_counter()
+        self.code = grpc.StatusCode.OK
+
+    def bind(self, principal: Principal | None) -> None:
+        set_request_context(
+            RequestContext(self.request_id, self.correlation_id, self.method, principal)
+        )
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            request_id=self.request_id,
+            correlation_id=self.correlation_id,
+            rpc=self.method,
+            tenant=principal.tenant_id if principal else None,
+        )
+
+    def finish(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        RPC_HANDLED.labels(self.service, self.name, self.code.name).inc()
+        RPC_LATENCY.labels(self.service, self.name).observe(elapsed)
+        log.info("rpc", code=self.code.name, duration_ms=round(elapsed * 1000, 2))
+        structlog.contextvars.clear_contextvars()
+
+
+class ServerInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, authenticator: TokenAuthenticator) -> None:
+        self._auth = authenticator
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> Handler | None:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(_OPEN_SERVICES):
+            return handler
+        metadata = {
+            k: v for k, v in (handler_call_details.invocation_metadata or ()) if isinstance(v, str)
+        }
+        return self._wrap(handler, method, metadata)
+
+    def _authorize(self, call: _Call, metadata: dict[str, str]) -> Principal:
+        principal = self._auth.authenticate(metadata.get("authorization"))
+        if not is_read_method(call.method):
+            principal.require_write()
+        return principal
+
+    async def _fail(self, call: _Call, context: Context, exc: Exception) -> None:
+        error: RpcError
+        if isinstance(exc, DomainError):
+            error = domain_error_status(exc, call.request_id)
+            log.info("rpc_rejected", code=error.code.name, reason=exc.message)
+        else:
+            error = internal_status(call.request_id)
+            log.error("rpc_internal_error", exc_info=exc)
+        call.code = error.code
+        await context.abort(error.code, error.message, error.trailing_metadata)
+
+    def _wrap(self, handler: Handler, method: str, metadata: dict[str, str]) -> Handler:
+        h: Any = handler
+
+        async def begin(context: Context) -> _Call:
+            call = _Call(method, metadata)
+            call.bind(None)
+            try:
+                call.bind(self._authorize(call, metadata))
+            except DomainError as exc:
+                try:
+                    await self._fail(call, context, exc)
+                finally:
+                    call.finish()
+            return call
+
+        async def guard(call: _Call, context: Context, exc: Exception) -> None:
+            if isinstance(exc, grpc.aio.AbortError):
+                call.code = context.code() or grpc.StatusCode.UNKNOWN
+                raise exc
+            await self._fail(call, context, exc)
+
+        if h.unary_unary or h.stream_unary:
+            inner = h.unary_unary or h.stream_unary
+
+            async def unary_response(request: Any, context: Context) -> Any:
+                call = await begin(context)
+                try:
+                    return await inner(request, context)
+                except Exception as exc:
+                    await guard(call, context, exc)
+                finally:
+                    call.finish()
+
+            factory = (
+                grpc.unary_unary_rpc_method_handler
+                if h.unary_unary
+                else grpc.stream_unary_rpc_method_handler
+            )
+            return factory(
+                unary_response,
+                request_deserializer=h.request_deserializer,
+                response_serializer=h.response_serializer,
+            )
+
+        inner_stream = h.unary_stream or h.stream_stream
+
+        async def stream_response(request: Any, context: Context) -> AsyncIterator[Any]:
+            call = await begin(context)
+            try:
+                async for item in inner_stream(request, context):
+                    yield item
+            except Exception as exc:
+                await guard(call, context, exc)
+            finally:
+                call.finish()
+
+        factory_s = (
+            grpc.unary_stream_rpc_method_handler
+            if h.unary_stream
+            else grpc.stream_stream_rpc_method_handler
+        )
+        return factory_s(
+            stream_response,
+            request_deserializer=h.request_deserializer,
+            response_serializer=h.response_serializer,
+        )

@@ -1,0 +1,116 @@
+"""The life of one service process: logging, DB + migrations, NATS, outbox relay, gRPC.
+
+Each service's __main__ is a composition root that hands its own pieces to
+`ServiceRuntime`; the order of start-up and shutdown lives here once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+
+from services.common.auth import TokenAuthenticator
+from services.common.config import CommonSettings
+from services.common.db import Database
+from services.common.db.migrations import upgrade
+from services.common.events.jetstream import connect, ensure_streams
+from services.common.events.relay import OutboxRelay
+from services.common.events.streams import StreamSpec
+from services.common.logging import configure_logging, get_logger
+from services.common.metrics import start_metrics_server
+from services.common.rpc.server import GrpcHost, ServiceRegistration
+
+log = get_logger("syncstore.runtime")
+
+
+@dataclass
+class Runtime:
+    """What a composition root gets to wire its servicers with."""
+
+    db: Database
+    nats: NatsClient
+    js: JetStreamContext
+    relay: OutboxRelay
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    settings: CommonSettings
+    database_url: str
+    migrations: Path
+    grpc_addr: str
+    metrics_addr: str
+    streams: Sequence[StreamSpec]
+    build: Callable[[Runtime], list[ServiceRegistration]]
+    background: list[Callable[[Runtime, asyncio.Event], asyncio.Task[None]]] = field(
+        default_factory=list
+    )
+
+    async def migrate(self) -> None:
+        configure_logging(self.settings.log_level, self.settings.log_format)
+        db = Database(self.database_url)
+        try:
+            await upgrade(db, self.migrations)
+            log.info("migrated", service=self.name)
+        finally:
+            await db.dispose()
+
+    async def start(self) -> RunningService:
+        """Migrate, connect, start the relay and background tasks, then serve gRPC."""
+        configure_logging(self.settings.log_level, self.settings.log_format)
+        db = Database(self.database_url)
+        await upgrade(db, self.migrations)
+        nats = await connect(self.settings.nats_url, self.name)
+        js = nats.jetstream()
+        await ensure_streams(js, self.streams, self.settings.stream_replicas)
+        relay = OutboxRelay(db, js, poll_interval=self.settings.outbox_poll_seconds, name=self.name)
+        runtime = Runtime(db, nats, js, relay)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(relay.run(stop), name=f"{self.name}-outbox-relay")]
+        tasks += [start(runtime, stop) for start in self.background]
+
+        async def stop_background() -> None:
+            stop.set()
+            relay.notify()
+            await asyncio.wait(tasks, timeout=self.settings.shutdown_grace_seconds)
+
+        async def close_connections() -> None:
+            await nats.drain()
+            await db.dispose()
+
+        host = GrpcHost(
+            name=self.name,
+            address=self.grpc_addr,
+            authenticator=TokenAuthenticator(self.settings.api_tokens.get_secret_value()),
+            services=self.build(runtime),
+            grace_seconds=self.settings.shutdown_grace_seconds,
+            on_shutdown=[stop_background, close_connections],
+        )
+        start_metrics_server(self.metrics_addr)
+        await host.start()
+        return RunningService(host, runtime)
+
+    async def serve(self) -> None:
+        """Run until SIGTERM/SIGINT, then shut down in order."""
+        running = await self.start()
+        running.host.install_signal_handlers()
+        await running.host.wait()
+
+
+@dataclass
+class RunningService:
+    host: GrpcHost
+    runtime: Runtime
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.host.port}"
+
+    async def stop(self) -> None:
+        await self.host.stop("test")

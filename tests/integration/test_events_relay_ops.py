@@ -1,0 +1,105 @@
+"""The relay in operation: NATS outages, lag gauges, clean-up of published rows."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+from sqlalchemy import func, select
+
+from services.common.db import Database
+from services.common.events import OutboxRelay, StreamSpec, connect, ensure_streams, outbox
+from services.common.events.embedded_nats import EmbeddedNats
+from tests.integration.test_events_support import (
+    add_widget_with_event,
+    app_metadata,
+    kernel_database,
+    sample,
+    scratch_stream,
+    stream_messages,
+    unsent,
+    wait_until,
+)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    async with kernel_database(database_url, app_metadata) as database:
+        yield database
+
+
+@pytest.fixture
+async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
+    client = await connect(nats_server.url, "test-relay-ops")
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
+    async with scratch_stream(nc.jetstream()) as spec:
+        yield spec
+
+
+async def test_relay_survives_nats_restart(db: Database, tmp_path: Path) -> None:
+    server = EmbeddedNats(tmp_path / "nats")
+    await server.astart()
+    client = await connect(server.url, "relay-restart")
+    stop = asyncio.Event()
+    try:
+        tag = uuid.uuid4().hex[:8]
+        spec = StreamSpec(f"R{tag}", (f"r{tag}.>",))
+        js = client.jetstream()
+        await ensure_streams(js, [spec])
+        relay = OutboxRelay(
+            db, js, poll_interval=0.05, publish_timeout=0.5, max_backoff=0.3, name=f"restart-{tag}"
+        )
+        task = asyncio.create_task(relay.run(stop))
+        first = await add_widget_with_event(db, spec, "before")
+        relay.notify()
+
+        async def all_sent() -> bool:
+            return await unsent(db) == 0
+
+        await wait_until(all_sent)
+        await asyncio.to_thread(server.stop)
+        during = [await add_widget_with_event(db, spec, f"down{i}") for i in range(5)]
+        relay.notify()
+        await wait_until(lambda: _has_errors(relay.name))
+        assert await unsent(db) == 5
+        await server.astart()  # same port and store: the stream survives
+        await wait_until(all_sent, timeout=20)
+        ids = [msg_id for _, msg_id in await stream_messages(js, spec)]
+        assert sorted(ids) == sorted([first.event_id] + [m.event_id for m in during])
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    finally:
+        stop.set()
+        await client.close()
+        await asyncio.to_thread(server.stop)
+
+
+async def _has_errors(relay: str) -> bool:
+    return sample("syncstore_outbox_publish_errors_total", relay) > 0
+
+
+async def test_lag_gauges_and_cleanup_of_published_rows(
+    db: Database, nc: Client, stream: StreamSpec
+) -> None:
+    relay = OutboxRelay(db, nc.jetstream(), name=f"r-{uuid.uuid4().hex[:8]}")
+    for i in range(3):
+        await add_widget_with_event(db, stream, f"w{i}")
+    assert await relay.refresh_metrics() == 3
+    assert sample("syncstore_outbox_unsent_rows", relay.name) == 3
+    assert sample("syncstore_outbox_oldest_unsent_age_seconds", relay.name) >= 0
+    await relay.publish_pending()
+    await add_widget_with_event(db, stream, "late")  # stays unsent: must survive clean-up
+    assert await relay.cleanup_published(older_than_hours=24) == 0
+    assert await relay.cleanup_published(older_than_hours=0) == 3
+    assert await unsent(db) == 1
+    async with db.reader() as session:
+        assert (await session.execute(select(func.count()).select_from(outbox))).scalar_one() == 1
