@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.db import Database
 from services.common.errors import AlreadyExists
@@ -54,7 +54,7 @@ def fingerprint_json(value: Any) -> str:
 
 
 async def recall(
-    session: AsyncSession, tenant_id: str, operation: str, key: IdempotencyKey | None
+    session: AsyncConnection, tenant_id: str, operation: str, key: IdempotencyKey | None
 ) -> dict[str, Any] | None:
     """The stored first answer for this key, None if new; ALREADY_EXISTS if reused differently."""
     if key is None:
@@ -79,7 +79,7 @@ async def recall(
 
 
 async def remember(
-    session: AsyncSession,
+    session: AsyncConnection,
     tenant_id: str,
     operation: str,
     key: IdempotencyKey | None,
@@ -105,7 +105,7 @@ async def run_idempotent(
     tenant_id: str,
     operation: str,
     key: IdempotencyKey | None,
-    work: Callable[[AsyncSession], Awaitable[dict[str, Any]]],
+    work: Callable[[AsyncConnection], Awaitable[dict[str, Any]]],
     *,
     conflict_message: str,
 ) -> dict[str, Any]:

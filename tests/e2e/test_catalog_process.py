@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from grpc_health.v1 import health_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from client.catalog import CatalogClient
 from services.catalog.demo import demo_catalog_csv
@@ -82,13 +83,16 @@ async def test_health_metrics_and_reflection(tmp_path: Path, nats_server: Embedd
         await wait_serving(addr, proc)
         async with CatalogClient(addr, "tok") as client:
             await client.list_products()
-            from grpc_health.v1 import health_pb2_grpc
-
             health = health_pb2_grpc.HealthStub(client.channel)
             reply = await health.Check(
                 health_pb2.HealthCheckRequest(service="syncstore.catalog.v1.CatalogService")
             )
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
+            reflection = reflection_pb2_grpc.ServerReflectionStub(client.channel)
+            request = reflection_pb2.ServerReflectionRequest(list_services="")
+            async for answer in reflection.ServerReflectionInfo(iter([request])):
+                names = {s.name for s in answer.list_services_response.service}
+            assert "syncstore.catalog.v1.CatalogService" in names
         async with httpx.AsyncClient() as http:
             metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
         assert 'syncstore_grpc_server_handled_total{code="OK",method="ListProducts"' in metrics
@@ -129,3 +133,31 @@ def test_make_run_once_brings_the_system_up(tmp_path: Path) -> None:
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # httpx honours proxy variables; metrics are on loopback.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
+    db = tmp_path / "migrated.db"
+    env = {**os.environ, "CATALOG_DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "services.catalog", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert {
+        "products",
+        "product_variants",
+        "product_revisions",
+        "pricing_rules",
+        "outbox",
+        "inbox",
+        "idempotency_keys",
+        "alembic_version",
+    } <= tables

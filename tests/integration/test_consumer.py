@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nats.aio.client import Client
@@ -53,6 +54,7 @@ async def test_success_is_acked_once_and_never_redelivered(nc: Client, stream: S
 
     ids = [await publish(js, stream) for _ in range(3)]
     async with Running(js, spec, handler):
+        await wait_until(lambda: _count(seen, 3))
         await wait_until(lambda: settled(js, spec))
     assert [m.event_id for m in seen] == ids
     assert all(m.num_delivered == 1 for m in seen)
@@ -77,6 +79,7 @@ async def test_transient_failures_are_retried_then_processed_once(
 
     event_id = await publish(js, stream)
     async with Running(js, spec, handler):
+        await wait_until(lambda: _count(processed, 1))
         await wait_until(lambda: settled(js, spec))
     assert deliveries == [1, 2, 3]
     assert processed == [event_id]
@@ -163,6 +166,10 @@ async def _contains(items: list[str], item: str) -> bool:
     return item in items
 
 
+async def _count(items: list[Any], n: int) -> bool:
+    return len(items) >= n
+
+
 async def _publish_when_back(js: JetStreamContext, stream: StreamSpec) -> str:
     # Retries reuse the event id: a try that timed out but landed is then stored once.
     event_id = uuid.uuid4().hex
@@ -208,5 +215,6 @@ async def test_stop_finishes_the_in_flight_event_and_hands_back_the_rest(
         seen.append(msg.event_id)
 
     async with Running(js, spec, record):
+        await wait_until(lambda: _count(seen, 3))
         await wait_until(lambda: settled(js, spec))
     assert seen == others

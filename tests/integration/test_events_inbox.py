@@ -91,6 +91,7 @@ async def test_redelivered_event_takes_effect_once_via_inbox(
 
     event_id = await publish(js, stream)
     async with Running(js, spec, handler):
+        await wait_until(lambda: _twice(calls))
         await wait_until(lambda: settled(js, spec))
     assert calls == [1, 2]
     async with db.reader() as session:
@@ -132,3 +133,7 @@ async def test_ensure_streams_and_consumer_are_idempotent_and_race_safe(
         assert (await js.consumer_info(spec.name, consumer.durable)).config.ack_wait == 7.0
     finally:
         await js.delete_stream(spec.name)
+
+
+async def _twice(calls: list[int]) -> bool:
+    return len(calls) >= 2

@@ -158,12 +158,16 @@ class Running:
 
 
 async def settled(js: JetStreamContext, spec: ConsumerSpec) -> bool:
-    """Nothing pending and nothing awaiting an ack: no redelivery can follow."""
+    """Every message of the stream acked or terminated: no (re)delivery can follow."""
     try:
         info = await js.consumer_info(spec.stream, spec.durable)
     except NotFoundError:  # the loop has not created it yet
         return False
-    return bool(info.num_pending == 0 and info.num_ack_pending == 0)
+    # The ack floor, not just the pending counters: right after creation those can
+    # briefly read zero under load before the consumer has counted its backlog.
+    last = (await js.stream_info(spec.stream)).state.last_seq
+    floor = info.ack_floor.stream_seq if info.ack_floor else 0
+    return bool(info.num_pending == 0 and info.num_ack_pending == 0 and floor >= last)
 
 
 async def dead_letter(js: JetStreamContext, spec: ConsumerSpec) -> RawStreamMsg:

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.catalog.adapters.tables import pricing_rules
 from services.catalog.domain.pricing_model import PricingRule
+from services.common.db import DbConnection
 from services.common.platforms import Platform
 
 
@@ -28,7 +28,7 @@ def _row_to_rule(row: Any) -> PricingRule:
 
 
 class PricingRuleRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbConnection) -> None:
         self.session = session
 
     async def for_market(self, tenant_id: str, market: str) -> list[PricingRule]:

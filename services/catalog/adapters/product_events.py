@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from syncstore.events.v1 import catalog_events_pb2
 
 from services.catalog.domain.model import Product, ProductStatus
@@ -25,7 +25,7 @@ def subject_for(product: Product, change: str) -> str:
 
 
 async def record_product_event(
-    session: AsyncSession,
+    session: AsyncConnection,
     tenant_id: str,
     product: Product,
     change: str,

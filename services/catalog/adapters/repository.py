@@ -6,12 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 
 from services.catalog.adapters.tables import product_revisions, product_variants, products
 from services.catalog.domain.model import Product, product_from_dict, product_to_dict
 from services.catalog.domain.product_query import ProductQuery
+from services.common.db import DbConnection
 from services.common.errors import FailedPrecondition
 
 _ORDER_COLUMNS = {
@@ -21,6 +21,16 @@ _ORDER_COLUMNS = {
     "create_time": products.c.created_at,
     "update_time": products.c.updated_at,
 }
+
+
+# The two hottest reads, built once: constructing a statement per call costs more than
+# running it on SQLite.
+_BY_ID = select(products).where(
+    products.c.tenant_id == bindparam("tenant_id"), products.c.id == bindparam("product_id")
+)
+_BY_SKU = select(products).where(
+    products.c.tenant_id == bindparam("tenant_id"), products.c.sku == bindparam("sku")
+)
 
 
 def _aware(value: datetime) -> datetime:
@@ -64,25 +74,19 @@ def _columns(tenant_id: str, product: Product) -> dict[str, Any]:
 class ProductRepository:
     """Products of one session; every query is scoped to the given tenant."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbConnection) -> None:
         self.session = session
 
     async def get(self, tenant_id: str, product_id: str) -> Product | None:
-        row = (
-            await self.session.execute(
-                select(products).where(
-                    products.c.tenant_id == tenant_id, products.c.id == product_id
-                )
-            )
-        ).first()
+        result = await self.session.execute(
+            _BY_ID, {"tenant_id": tenant_id, "product_id": product_id}
+        )
+        row = result.first()
         return None if row is None else _row_to_product(row)
 
     async def get_by_sku(self, tenant_id: str, sku: str) -> Product | None:
-        row = (
-            await self.session.execute(
-                select(products).where(products.c.tenant_id == tenant_id, products.c.sku == sku)
-            )
-        ).first()
+        result = await self.session.execute(_BY_SKU, {"tenant_id": tenant_id, "sku": sku})
+        row = result.first()
         return None if row is None else _row_to_product(row)
 
     async def get_many_by_sku(self, tenant_id: str, skus: Sequence[str]) -> dict[str, Product]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
@@ -112,7 +112,7 @@ class BulkService:
                 selected = await self._select(ProductRepository(session), tenant, ids, query)
             return BulkResult([_plan(p, op) for p in selected], dry_run=True)
 
-        async def work(session: AsyncSession) -> dict[str, Any]:
+        async def work(session: AsyncConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             changes = [_plan(p, op) for p in await self._select(repo, tenant, ids, query)]
             now = self.deps.clock()

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
@@ -109,12 +110,14 @@ class ImportService:
         if summary.dry_run:
             async with self.deps.db.reader() as session:
                 repo = ProductRepository(session)
-                await self._apply(caller, repo, batch, summary, write=False)
+                await self._apply(caller, repo, batch, summary, events=None)
             return
         try:
             async with self.deps.db.transaction() as session:
                 outcome = ImportSummary()
-                await self._apply(caller, ProductRepository(session), batch, outcome, write=True)
+                await self._apply(
+                    caller, ProductRepository(session), batch, outcome, events=session
+                )
         except IntegrityError:
             # A concurrent writer took one of the SKUs: redo product by product so only
             # the clashing one fails.
@@ -145,8 +148,9 @@ class ImportService:
         batch: list[ImportedProduct],
         summary: ImportSummary,
         *,
-        write: bool,
+        events: AsyncConnection | None,
     ) -> None:
+        """Count (and with a write connection, write) what the batch does to the catalog."""
         tenant = caller.tenant_id
         existing = await repo.get_many_by_sku(tenant, [i.product.sku for i in batch])
         owners = await repo.variant_owners(
@@ -168,19 +172,19 @@ class ImportService:
                 summary.created += 1
                 product.id, product.revision = self.deps.new_id(), 1
                 product.created_at = product.updated_at = now
-                if write:
+                if events is not None:
                     await repo.add(tenant, product, "imported", caller.actor)
             else:
                 summary.updated += 1
                 product.revision, product.updated_at = current.revision + 1, now
-                if write:
+                if events is not None:
                     await repo.save(tenant, product, current, "imported", caller.actor)
-            if write:
+            if events is not None:
                 removed = (
                     set(current.variant_skus) - set(product.variant_skus) if current else set()
                 )
                 await record_product_event(
-                    repo.session,
+                    events,
                     tenant,
                     product,
                     "import",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.catalog.adapters.pricing_repository import PricingRuleRepository
 from services.catalog.adapters.repository import ProductRepository
@@ -39,7 +39,7 @@ class ListingService:
         if violations:
             raise InvalidArgument(violations)
 
-        async def work(session: AsyncSession) -> dict[str, Any]:
+        async def work(session: AsyncConnection) -> dict[str, Any]:
             await PricingRuleRepository(session).put(caller.tenant_id, rule)
             return {"platform": rule.platform.value, "market": rule.market}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
@@ -90,7 +90,7 @@ class ProductService:
         validate_product(product)
         tenant = caller.tenant_id
 
-        async def work(session: AsyncSession) -> dict[str, Any]:
+        async def work(session: AsyncConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             await check_unique_skus(repo, tenant, product, None)
             now = self.deps.clock()
@@ -138,7 +138,7 @@ class ProductService:
         """Shared body of every single-product change: read, mutate, validate, save, event."""
         tenant = caller.tenant_id
 
-        async def work(session: AsyncSession) -> dict[str, Any]:
+        async def work(session: AsyncConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             current = await repo.get(tenant, product_id)
             if current is None:

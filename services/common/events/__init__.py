@@ -10,7 +10,7 @@ from services.common.events.consumer import (
 )
 from services.common.events.inbox import first_delivery, purge_inbox
 from services.common.events.jetstream import connect, ensure_streams
-from services.common.events.outbox import enqueue, event_headers, new_event_meta
+from services.common.events.outbox import Executor, enqueue, event_headers, new_event_meta
 from services.common.events.relay import OutboxRelay
 from services.common.events.streams import (
     ALL_STREAMS,
@@ -36,6 +36,7 @@ __all__ = [
     "WEBHOOKS",
     "ConsumerSpec",
     "EventMessage",
+    "Executor",
     "Handler",
     "OutboxRelay",
     "PermanentEventError",

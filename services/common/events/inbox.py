@@ -8,19 +8,21 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.db.database import Database
+from services.common.events.outbox import Executor
 from services.common.events.tables import inbox
 
 
-async def first_delivery(session: AsyncSession, consumer: str, event_id: str) -> bool:
+async def first_delivery(session: Executor, consumer: str, event_id: str) -> bool:
     """Record the event as processed by `consumer`; False if it already was (skip it)."""
     if not event_id:
         # Without an id there is nothing to de-duplicate on; refusing beats guessing.
         raise ValueError("event has no id (Nats-Msg-Id header missing)")
     values = {"consumer": consumer, "event_id": event_id, "processed_at": datetime.now(UTC)}
-    dialect = session.get_bind().dialect.name
+    bind = session if isinstance(session, AsyncConnection) else session.get_bind()
+    dialect = bind.dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed statement would
     # abort the caller's PostgreSQL transaction. A concurrent duplicate waits for the

@@ -9,7 +9,7 @@ from typing import Any, cast
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import CursorResult, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from syncstore.events.v1.event_meta_pb2 import EventMeta
 
 from services.common.db.database import Database
@@ -20,6 +20,10 @@ EVENT_TYPE_HEADER = "Syncstore-Event-Type"
 TENANT_HEADER = "Syncstore-Tenant"
 CORRELATION_HEADER = "Syncstore-Correlation-Id"
 SOURCE_HEADER = "Syncstore-Source"
+
+# What a caller's open transaction may be: Database.transaction() yields a connection;
+# ORM sessions work the same for our Core statements.
+Executor = AsyncConnection | AsyncSession
 
 
 def new_event_meta(
@@ -56,9 +60,7 @@ def event_headers(meta: EventMeta) -> dict[str, str]:
     return headers
 
 
-async def enqueue(
-    session: AsyncSession, *, subject: str, message: Message, meta: EventMeta
-) -> None:
+async def enqueue(session: Executor, *, subject: str, message: Message, meta: EventMeta) -> None:
     """Insert the event's outbox row in the caller's transaction; it commits with the change."""
     if not meta.event_id:
         raise ValueError("event meta has no event_id (use new_event_meta)")
