@@ -9,7 +9,7 @@ from typing import Any, cast
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import CursorResult, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from syncstore.events.v1.event_meta_pb2 import EventMeta
 
 from services.common.db.database import Database
@@ -21,9 +21,8 @@ TENANT_HEADER = "Syncstore-Tenant"
 CORRELATION_HEADER = "Syncstore-Correlation-Id"
 SOURCE_HEADER = "Syncstore-Source"
 
-# What a caller's open transaction may be: Database.transaction() yields a connection;
-# ORM sessions work the same for our Core statements.
-Executor = AsyncConnection | AsyncSession
+# The caller's open write transaction, as Database.transaction() yields it.
+Executor = AsyncConnection
 
 
 def new_event_meta(
