@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
@@ -20,28 +18,19 @@ from services.common.events import (
     ensure_streams,
 )
 from services.common.events.embedded_nats import EmbeddedNats
-from tests.integration.test_events_support import (
+from tests.support.events import (
     Running,
     consumer_spec,
     dead_letter,
+    nats_client_fixture,
     publish,
-    scratch_stream,
+    scratch_stream_fixture,
     settled,
     wait_until,
 )
 
-
-@pytest.fixture
-async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
-    client = await connect(nats_server.url, "test-consumer")
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
-    async with scratch_stream(nc.jetstream()) as spec:
-        yield spec
+nc = nats_client_fixture("test-consumer")
+stream = scratch_stream_fixture()
 
 
 async def test_success_is_acked_once_and_never_redelivered(nc: Client, stream: StreamSpec) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from nats.aio.client import Client
@@ -21,12 +20,13 @@ from services.common.events import (
     first_delivery,
 )
 from services.common.events.embedded_nats import EmbeddedNats
-from tests.integration.test_events_support import (
+from tests.support.events import (
     Running,
     consumer_spec,
-    kernel_database,
+    kernel_database_fixture,
+    nats_client_fixture,
     publish,
-    scratch_stream,
+    scratch_stream_fixture,
     settled,
     wait_until,
 )
@@ -34,24 +34,9 @@ from tests.integration.test_events_support import (
 effects_metadata = MetaData()
 effects = Table("effects", effects_metadata, Column("event_id", String(64), primary_key=True))
 
-
-@pytest.fixture
-async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
-    client = await connect(nats_server.url, "test-inbox")
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
-    async with scratch_stream(nc.jetstream()) as spec:
-        yield spec
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    async with kernel_database(database_url, effects_metadata) as database:
-        yield database
+nc = nats_client_fixture("test-inbox")
+stream = scratch_stream_fixture()
+db = kernel_database_fixture(effects_metadata)
 
 
 async def test_inbox_first_delivery_in_the_callers_transaction(db: Database) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from nats.aio.client import Client
 from sqlalchemy import func, select
 
@@ -22,35 +20,21 @@ from services.common.events import (
     outbox,
 )
 from services.common.events.embedded_nats import EmbeddedNats
-from tests.integration.test_events_support import (
+from tests.support.events import (
     add_widget_with_event,
     app_metadata,
-    kernel_database,
+    kernel_database_fixture,
+    nats_client_fixture,
     sample,
-    scratch_stream,
+    scratch_stream_fixture,
     stream_messages,
     unsent,
     wait_until,
 )
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    async with kernel_database(database_url, app_metadata) as database:
-        yield database
-
-
-@pytest.fixture
-async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
-    client = await connect(nats_server.url, "test-relay-ops")
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
-    async with scratch_stream(nc.jetstream()) as spec:
-        yield spec
+db = kernel_database_fixture(app_metadata)
+nc = nats_client_fixture("test-relay-ops")
+stream = scratch_stream_fixture()
 
 
 async def test_relay_survives_nats_restart(db: Database, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from nats.aio.client import Client
@@ -15,12 +15,13 @@ from services.common.db import Database
 from services.common.events import OutboxRelay, StreamSpec, connect, enqueue, new_event_meta, outbox
 from services.common.events.embedded_nats import EmbeddedNats
 from services.common.events.relay import OutboxRow
-from tests.integration.test_events_support import (
+from tests.support.events import (
     add_widget_with_event,
     app_metadata,
-    kernel_database,
+    kernel_database_fixture,
+    nats_client_fixture,
     sample,
-    scratch_stream,
+    scratch_stream_fixture,
     stream_messages,
     subject_of,
     unsent,
@@ -28,24 +29,9 @@ from tests.integration.test_events_support import (
     widgets,
 )
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    async with kernel_database(database_url, app_metadata) as database:
-        yield database
-
-
-@pytest.fixture
-async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
-    client = await connect(nats_server.url, "test-relay")
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
-    async with scratch_stream(nc.jetstream()) as spec:
-        yield spec
+db = kernel_database_fixture(app_metadata)
+nc = nats_client_fixture("test-relay")
+stream = scratch_stream_fixture()
 
 
 async def test_committed_change_is_published_once_with_headers(

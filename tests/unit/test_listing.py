@@ -12,35 +12,14 @@ from services.catalog.domain.model import (
     Image,
     Option,
     PlatformOverride,
-    Product,
     ProductStatus,
     Variant,
 )
 from services.catalog.domain.platform_rules import PLATFORM_RULES, find_forbidden_terms, rules_for
 from services.catalog.domain.pricing_model import PricingRule
 from services.catalog.domain.seo import seo_title
-from services.common.money import Money
 from services.common.platforms import Platform
-
-
-def idr(amount: int) -> Money:
-    return Money("IDR", amount)
-
-
-def make_product(**kwargs: object) -> Product:
-    fields: dict[str, object] = {
-        "sku": "MOT-1",
-        "title": "HQProp Brushless Motor 2806.5 2450KV",
-        "brand": "HQProp",
-        "category": "Toys & Games > Toys > Remote Control Toys",
-        "base_price": idr(150_000),
-        "status": ProductStatus.ACTIVE,
-        "options": [Option("KV", ["1950KV", "2450KV"])],
-        "variants": [Variant("MOT-1-195", ["1950KV"]), Variant("MOT-1-245", ["2450KV"])],
-        "images": [Image("https://cdn.example.com/a.jpg")],
-    }
-    fields.update(kwargs)
-    return Product(**fields)  # type: ignore[arg-type]
+from tests.support.products import idr, make_product
 
 
 def codes(listing: PlatformListing) -> list[str]:

@@ -13,32 +13,22 @@ from services.catalog.domain.model import (
     Option,
     PlatformOverride,
     Product,
-    ProductStatus,
     Variant,
 )
 from services.catalog.domain.product_validation import normalize_product, validate_product
 from services.common.errors import InvalidArgument
 from services.common.money import Money
 from services.common.platforms import Platform
-
-
-def idr(amount: int) -> Money:
-    return Money("IDR", amount)
+from tests.support.products import idr, make_product
 
 
 def good() -> Product:
-    return Product(
-        sku="MOT-1",
-        title="HQProp Brushless Motor 2806.5 2450KV",
-        base_price=idr(150_000),
-        brand="HQProp",
-        category="Toys & Games > Toys > Remote Control Toys",
+    """The motor with every optional field the validator checks filled in."""
+    return make_product(
         tags=["fpv", "motor"],
-        status=ProductStatus.ACTIVE,
         compare_at_price=idr(200_000),
         weight_grams=49,
         dimensions=Dimensions(30, 30, 20),
-        images=[Image("https://cdn.example.com/a.jpg")],
         options=[Option("KV", ["1950KV", "2450KV"]), Option("Color", ["Black"])],
         variants=[
             Variant("MOT-1-195", ["1950KV", "Black"], price=idr(140_000)),

@@ -41,14 +41,15 @@ from services.catalog.entrypoints.proto_mapping import (
 from services.common.errors import InvalidArgument
 from services.common.money import Money
 from services.common.platforms import Platform
-
-
-def idr(amount: int) -> Money:
-    return Money("IDR", amount)
+from tests.support.products import idr, make_product
 
 
 def rich_product() -> Product:
-    return Product(
+    """A T-shirt with every field set, even those only the service sets.
+
+    Active at IDR 150,000, as `make_product` makes it.
+    """
+    return make_product(
         id="p-1",
         sku="TEE-1",
         title="Kaos Polos",
@@ -57,8 +58,6 @@ def rich_product() -> Product:
         category="Apparel > Tops",
         product_type="T-Shirt",
         tags=["cotton", "summer"],
-        status=ProductStatus.ACTIVE,
-        base_price=idr(150000),
         compare_at_price=idr(200000),
         weight_grams=250,
         dimensions=Dimensions(300, 200, 20),

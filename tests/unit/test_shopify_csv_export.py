@@ -25,10 +25,7 @@ from services.catalog.domain.shopify_csv_export import export_shopify_csv, iter_
 from services.catalog.domain.shopify_csv_import import parse_shopify_csv
 from services.common.money import Money
 from services.common.platforms import Platform
-
-
-def idr(amount: int) -> Money:
-    return Money("IDR", amount)
+from tests.support.products import idr, make_product
 
 
 def shared_csv() -> Path:
@@ -51,7 +48,7 @@ def three_option_product() -> Product:
         )
         for i, (c, s, f) in enumerate((c, s, f) for c in colors for s in sizes for f in fits)
     ]
-    return Product(
+    return make_product(
         sku="tee-classic",
         title='Classic "Heavy" Tee, 220gsm',
         base_price=idr(150000),

@@ -1,7 +1,13 @@
-"""Helpers shared by the event-kernel tests (holds no tests itself).
+"""Helpers and fixture factories shared by the event-kernel tests.
 
 Everything here talks to the real nats-server and databases of the test session; names
 are made unique per test so tests never see each other's streams or consumers.
+
+A test module takes the fixtures it needs by name::
+
+    nc = nats_client_fixture("test-relay")
+    stream = scratch_stream_fixture()
+    db = kernel_database_fixture(app_metadata)
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
+from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import RawStreamMsg
 from nats.js.errors import NotFoundError
@@ -25,6 +33,7 @@ from services.common.events import (
     ConsumerSpec,
     Handler,
     StreamSpec,
+    connect,
     enqueue,
     ensure_streams,
     kernel_metadata,
@@ -32,6 +41,7 @@ from services.common.events import (
     outbox,
     run_consumer,
 )
+from services.common.events.embedded_nats import EmbeddedNats
 
 # A stand-in for a service's own table: the "change" an event describes.
 app_metadata = MetaData()
@@ -78,6 +88,40 @@ async def scratch_stream(js: JetStreamContext, prefix: str = "t") -> AsyncIterat
         yield spec
     finally:
         await js.delete_stream(spec.name)
+
+
+def nats_client_fixture(client_name: str) -> Callable[..., object]:
+    """A fixture `nc`: a client of the session's nats-server, named `client_name`."""
+
+    @pytest.fixture
+    async def nc(nats_server: EmbeddedNats) -> AsyncIterator[Client]:
+        client = await connect(nats_server.url, client_name)
+        yield client
+        await client.close()
+
+    return nc
+
+
+def scratch_stream_fixture() -> Callable[..., object]:
+    """A fixture `stream`: a `scratch_stream` on the test's `nc` client."""
+
+    @pytest.fixture
+    async def stream(nc: Client) -> AsyncIterator[StreamSpec]:
+        async with scratch_stream(nc.jetstream()) as spec:
+            yield spec
+
+    return stream
+
+
+def kernel_database_fixture(*extra: MetaData) -> Callable[..., object]:
+    """A fixture `db`: a `kernel_database` (plus `extra` tables) on the test's `database_url`."""
+
+    @pytest.fixture
+    async def db(database_url: str) -> AsyncIterator[Database]:
+        async with kernel_database(database_url, *extra) as database:
+            yield database
+
+    return db
 
 
 def subject_of(spec: StreamSpec, name: str) -> str:
