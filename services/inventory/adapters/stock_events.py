@@ -1,0 +1,59 @@
+"""inventory.* events, enqueued in the outbox inside the change's own transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from syncstore.events.v1 import inventory_events_pb2 as ev
+
+from services.common.events.outbox import enqueue, new_event_meta
+from services.common.request_context import correlation_id
+from services.inventory.domain.model import Location, Reservation, StockSource, StockView
+from services.inventory.entrypoints.proto_mapping import (
+    reservation_to_proto,
+    source_to_proto,
+    stock_view_to_proto,
+)
+
+SOURCE = "inventory"
+
+
+async def record_level_changed(
+    conn: AsyncConnection,
+    tenant_id: str,
+    view: StockView,
+    locations: dict[str, Location],
+    source: StockSource,
+    reference: str,
+) -> None:
+    subject = "inventory.level.changed"
+    message = ev.StockLevelChanged(
+        meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
+        item=stock_view_to_proto(view, locations),
+        version=view.record.version,
+        reference=reference,
+        source=source_to_proto(source),
+    )
+    await enqueue(conn, subject=subject, message=message, meta=message.meta)
+
+
+async def record_low_stock(conn: AsyncConnection, tenant_id: str, view: StockView) -> None:
+    subject = "inventory.low_stock"
+    message = ev.LowStock(
+        meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
+        sku=view.sku,
+        available=view.available,
+        threshold=view.threshold,
+    )
+    await enqueue(conn, subject=subject, message=message, meta=message.meta)
+
+
+async def record_reservation(
+    conn: AsyncConnection, tenant_id: str, reservation: Reservation, change: str
+) -> None:
+    """inventory.reservation.<change> with the reservation as it now stands."""
+    subject = f"inventory.reservation.{change}"
+    message = ev.ReservationChanged(
+        meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
+        reservation=reservation_to_proto(reservation),
+    )
+    await enqueue(conn, subject=subject, message=message, meta=message.meta)
