@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from syncstore.common.v1 import common_pb2
 from syncstore.inventory.v1 import inventory_service_pb2 as pb
@@ -46,7 +48,7 @@ async def test_set_adjust_and_history(inventory: Inventory) -> None:
 async def test_bad_input_names_the_field(inventory: Inventory) -> None:
     await announce(inventory.nats_url, inventory.a, "tenant-a", {"B-1": 1})
     md, stub = inventory.a.md(), inventory.a.stub
-    cases = [
+    cases: list[tuple[Any, str]] = [
         (stub.SetStock(pb.SetStockRequest(sku="B-1", quantity=-1), metadata=md), "quantity"),
         (stub.AdjustStock(pb.AdjustStockRequest(sku="B-1", delta=0), metadata=md), "delta"),
         (
@@ -90,7 +92,7 @@ async def test_reserve_commit_release_cycle(inventory: Inventory) -> None:
         ),
         grpc.StatusCode.FAILED_PRECONDITION,
     )
-    assert "R-2" in error.details()
+    assert "R-2" in (error.details() or "")
     after = await stub.GetStock(pb.GetStockRequest(skus=["R-1"]), metadata=md)
     assert after.items[0].reserved == 4  # all or nothing: R-1 was not taken either
 
