@@ -19,6 +19,7 @@ from syncstore.common.v1 import common_pb2
 
 from client.catalog import CatalogClient
 from client.errors import describe_rpc_error
+from client.stock_cli import stock_app
 
 T = TypeVar("T")
 
@@ -27,6 +28,7 @@ products_app = typer.Typer(help="The master catalog.", no_args_is_help=True)
 pricing_app = typer.Typer(help="Pricing rules per platform and market.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
 app.add_typer(pricing_app, name="pricing")
+app.add_typer(stock_app, name="stock")
 console = Console()
 err = Console(stderr=True)
 

@@ -22,6 +22,7 @@ import typer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from client.catalog import CatalogClient
+from client.inventory import InventoryClient
 from services.catalog.demo import demo_catalog_csv
 from services.common.events.embedded_nats import EmbeddedNats, free_port
 
@@ -79,13 +80,38 @@ async def load_demo(addr: str, products: int) -> str:
         return f"imported the demo catalog: {result.created} products created"
 
 
-def instructions(addr: str) -> str:
+async def wait_for_stock(catalog_addr: str, inventory_addr: str, timeout: float = 120) -> str:
+    """Wait until inventory has learnt every demo SKU from the catalog's events."""
+    async with CatalogClient(catalog_addr, DEV_TOKEN) as catalog:
+        skus = [v.sku async for p in catalog.iter_products() for v in p.variants]
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with InventoryClient(inventory_addr, DEV_TOKEN) as inventory:
+        while True:
+            try:
+                items = []
+                for start in range(0, len(skus), 1000):
+                    items += await inventory.get_stock(skus[start : start + 1000])
+                units = sum(item.on_hand for item in items)
+                return f"inventory knows {len(items)} SKUs holding {units} units"
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                if asyncio.get_running_loop().time() > deadline:
+                    raise RuntimeError("inventory did not learn the demo SKUs in time") from exc
+            await asyncio.sleep(0.5)
+
+
+def instructions(addr: str, inventory_addr: str) -> str:
     return f"""
 SyncStore is up.
   catalog   grpc://{addr}   (health, reflection on; metrics http://127.0.0.1:9151/metrics)
+  inventory grpc://{inventory_addr}   (metrics http://127.0.0.1:9152/metrics)
   token     {DEV_TOKEN} (operator, tenant "demo"; viewer: dev-viewer-token)
 
 Try:
+  .venv/bin/syncctl stock low
+  .venv/bin/syncctl stock get <variant-sku>
+  .venv/bin/syncctl stock adjust <variant-sku> 10 --reason "received"
   .venv/bin/syncctl products list drone
   .venv/bin/syncctl products list --status draft
   .venv/bin/syncctl listing <product-id> --platform shopee
@@ -106,6 +132,7 @@ def main(
     env = dict(os.environ)
     env["NATS_URL"] = nats.url
     env.setdefault("CATALOG_DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'catalog.db'}")
+    env.setdefault("INVENTORY_DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'inventory.db'}")
     env.setdefault(
         "SYNCSTORE_API_TOKENS", f"{DEV_TOKEN}=demo:operator,dev-viewer-token=demo:viewer"
     )
@@ -113,7 +140,10 @@ def main(
     catalog = ServiceProcess(
         "catalog", "services.catalog", env.get("CATALOG_GRPC_ADDR", "127.0.0.1:50051")
     )
-    services = [catalog]
+    inventory = ServiceProcess(
+        "inventory", "services.inventory", env.get("INVENTORY_GRPC_ADDR", "127.0.0.1:50052")
+    )
+    services = [catalog, inventory]
     try:
         for svc in services:
             svc.start(env, var_dir / "logs")
@@ -121,7 +151,8 @@ def main(
             assert svc.process is not None
             asyncio.run(wait_serving(svc.grpc_addr, svc.process))
         print(asyncio.run(load_demo(catalog.grpc_addr, products)))
-        print(instructions(catalog.grpc_addr))
+        print(asyncio.run(wait_for_stock(catalog.grpc_addr, inventory.grpc_addr)))
+        print(instructions(catalog.grpc_addr, inventory.grpc_addr))
         print(f"logs: {var_dir / 'logs'}; Ctrl-C stops everything.")
         if not once:
             signal.signal(signal.SIGTERM, _raise_interrupt)

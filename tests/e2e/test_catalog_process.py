@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,6 +107,8 @@ def test_make_run_once_brings_the_system_up(tmp_path: Path) -> None:
         **os.environ,
         "CATALOG_GRPC_ADDR": f"127.0.0.1:{free_port()}",
         "CATALOG_METRICS_ADDR": f"127.0.0.1:{free_port()}",
+        "INVENTORY_GRPC_ADDR": f"127.0.0.1:{free_port()}",
+        "INVENTORY_METRICS_ADDR": f"127.0.0.1:{free_port()}",
     }
     result = subprocess.run(
         [
@@ -126,6 +129,10 @@ def test_make_run_once_brings_the_system_up(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "imported the demo catalog: 40 products created" in result.stdout
+    # The demo's stock travelled catalog -> NATS -> inventory.
+    known = re.search(r"inventory knows (\d+) SKUs holding (\d+) units", result.stdout)
+    assert known is not None, result.stdout
+    assert int(known.group(1)) >= 40 and int(known.group(2)) > 0
     assert "syncctl products list" in result.stdout
 
 

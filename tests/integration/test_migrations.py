@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
 
 from services.catalog.adapters.tables import metadata as catalog_metadata
 from services.common.db import Database
 from services.common.db.kernel_schema import KERNEL_METADATA
 from services.common.db.migrations import upgrade
+from services.inventory.adapters.tables import metadata as inventory_metadata
 
-CATALOG_MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "catalog" / "migrations"
+SERVICES = Path(__file__).resolve().parents[2] / "services"
 
 
 def _diff(connection: Any, metadata: list[Any]) -> list[Any]:
@@ -21,13 +24,18 @@ def _diff(connection: Any, metadata: list[Any]) -> list[Any]:
     return list(compare_metadata(context, metadata))  # type: ignore[arg-type]
 
 
-async def test_catalog_migrations_match_the_tables(database_url: str) -> None:
+@pytest.mark.parametrize(
+    ("service", "metadata"), [("catalog", catalog_metadata), ("inventory", inventory_metadata)]
+)
+async def test_migrations_match_the_tables(
+    database_url: str, service: str, metadata: MetaData
+) -> None:
     db = Database(database_url)
     try:
-        await upgrade(db, CATALOG_MIGRATIONS)
-        await upgrade(db, CATALOG_MIGRATIONS)  # idempotent: a restart migrates nothing
+        await upgrade(db, SERVICES / service / "migrations")
+        await upgrade(db, SERVICES / service / "migrations")  # a restart migrates nothing
         async with db.engine.connect() as conn:
-            diff = await conn.run_sync(_diff, [catalog_metadata, *KERNEL_METADATA])
+            diff = await conn.run_sync(_diff, [metadata, *KERNEL_METADATA])
         assert diff == []
     finally:
         await db.dispose()
