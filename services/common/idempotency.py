@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, select
+from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.db import Database
+from services.common.db import Database, DbConnection
 from services.common.errors import AlreadyExists
 
 idempotency_metadata = MetaData()
@@ -31,6 +30,13 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("response", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+_RECALL = select(idempotency_keys.c.fingerprint, idempotency_keys.c.response).where(
+    idempotency_keys.c.tenant_id == bindparam("t"),
+    idempotency_keys.c.operation == bindparam("op"),
+    idempotency_keys.c.key == bindparam("k"),
 )
 
 
@@ -54,20 +60,12 @@ def fingerprint_json(value: Any) -> str:
 
 
 async def recall(
-    session: AsyncConnection, tenant_id: str, operation: str, key: IdempotencyKey | None
+    session: DbConnection, tenant_id: str, operation: str, key: IdempotencyKey | None
 ) -> dict[str, Any] | None:
     """The stored first answer for this key, None if new; ALREADY_EXISTS if reused differently."""
     if key is None:
         return None
-    row = (
-        await session.execute(
-            select(idempotency_keys.c.fingerprint, idempotency_keys.c.response).where(
-                idempotency_keys.c.tenant_id == tenant_id,
-                idempotency_keys.c.operation == operation,
-                idempotency_keys.c.key == key.key,
-            )
-        )
-    ).first()
+    row = (await session.execute(_RECALL, {"t": tenant_id, "op": operation, "k": key.key})).first()
     if row is None:
         return None
     if row.fingerprint != key.fingerprint:
@@ -79,7 +77,7 @@ async def recall(
 
 
 async def remember(
-    session: AsyncConnection,
+    session: DbConnection,
     tenant_id: str,
     operation: str,
     key: IdempotencyKey | None,
@@ -105,7 +103,7 @@ async def run_idempotent(
     tenant_id: str,
     operation: str,
     key: IdempotencyKey | None,
-    work: Callable[[AsyncConnection], Awaitable[dict[str, Any]]],
+    work: Callable[[DbConnection], Awaitable[dict[str, Any]]],
     *,
     conflict_message: str,
 ) -> dict[str, Any]:

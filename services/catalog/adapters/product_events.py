@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from syncstore.events.v1 import catalog_events_pb2
 
 from services.catalog.domain.model import Product, ProductStatus
 from services.catalog.entrypoints.proto_mapping import status_to_proto
+from services.common.db import DbConnection
 from services.common.events.outbox import enqueue, new_event_meta
 from services.common.request_context import correlation_id
 
@@ -25,7 +25,7 @@ def subject_for(product: Product, change: str) -> str:
 
 
 async def record_product_event(
-    session: AsyncConnection,
+    session: DbConnection,
     tenant_id: str,
     product: Product,
     change: str,

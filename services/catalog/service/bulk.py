@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
 from services.catalog.domain.bulk import BulkItemError, BulkOperation, apply_operation
@@ -17,6 +15,7 @@ from services.catalog.domain.product_validation import validate_product
 from services.catalog.domain.updates import same_content
 from services.catalog.service.deps import CatalogDeps
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import InvalidArgument
 from services.common.idempotency import IdempotencyKey, run_idempotent
 
@@ -112,7 +111,7 @@ class BulkService:
                 selected = await self._select(ProductRepository(session), tenant, ids, query)
             return BulkResult([_plan(p, op) for p in selected], dry_run=True)
 
-        async def work(session: AsyncConnection) -> dict[str, Any]:
+        async def work(session: DbConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             changes = [_plan(p, op) for p in await self._select(repo, tenant, ids, query)]
             now = self.deps.clock()

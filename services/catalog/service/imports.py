@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
@@ -20,6 +20,7 @@ from services.catalog.domain.shopify_csv_import import ImportedProduct, parse_sh
 from services.catalog.domain.updates import same_content
 from services.catalog.service.deps import CatalogDeps
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import InvalidArgument
 from services.common.idempotency import IdempotencyKey, recall, remember
 from services.common.logging import get_logger
@@ -28,8 +29,8 @@ from services.common.money import is_known_currency
 log = get_logger("syncstore.catalog.import")
 
 # Products written per transaction: large enough to amortise commits, small enough
-# that a writer never holds SQLite's lock for long.
-BATCH = 200
+# that a writer never holds the database lock (or, on SQLite, the event loop) for long.
+BATCH = 100
 
 
 @dataclass
@@ -86,6 +87,8 @@ class ImportService:
         summary.failed = len(parsed.failed_handles)
         for start in range(0, len(parsed.products), BATCH):
             await self._import_batch(caller, parsed.products[start : start + BATCH], summary)
+            # SQLite statements run inline on the loop: let other requests in between.
+            await asyncio.sleep(0)
         if not dry_run:
             self.deps.notify_outbox()
             if key is not None:
@@ -148,7 +151,7 @@ class ImportService:
         batch: list[ImportedProduct],
         summary: ImportSummary,
         *,
-        events: AsyncConnection | None,
+        events: DbConnection | None,
     ) -> None:
         """Count (and with a write connection, write) what the batch does to the catalog."""
         tenant = caller.tenant_id

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.catalog.adapters.pricing_repository import PricingRuleRepository
 from services.catalog.adapters.repository import ProductRepository
 from services.catalog.domain.listing import PlatformListing, build_platform_listing
@@ -14,6 +12,7 @@ from services.catalog.domain.pricing import default_rule, validate_rule
 from services.catalog.domain.pricing_model import PricingRule
 from services.catalog.service.deps import CatalogDeps
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import InvalidArgument, NotFound
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.money import MARKET_CURRENCIES
@@ -39,7 +38,7 @@ class ListingService:
         if violations:
             raise InvalidArgument(violations)
 
-        async def work(session: AsyncConnection) -> dict[str, Any]:
+        async def work(session: DbConnection) -> dict[str, Any]:
             await PricingRuleRepository(session).put(caller.tenant_id, rule)
             return {"platform": rule.platform.value, "market": rule.market}
 

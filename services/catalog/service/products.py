@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.catalog.adapters.product_events import record_product_event
 from services.catalog.adapters.repository import ProductRepository
 from services.catalog.domain.model import Product, ProductStatus
@@ -15,6 +13,7 @@ from services.catalog.domain.product_validation import normalize_product, valida
 from services.catalog.domain.updates import apply_mask, same_content
 from services.catalog.service.deps import CatalogDeps
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -90,7 +89,7 @@ class ProductService:
         validate_product(product)
         tenant = caller.tenant_id
 
-        async def work(session: AsyncConnection) -> dict[str, Any]:
+        async def work(session: DbConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             await check_unique_skus(repo, tenant, product, None)
             now = self.deps.clock()
@@ -138,7 +137,7 @@ class ProductService:
         """Shared body of every single-product change: read, mutate, validate, save, event."""
         tenant = caller.tenant_id
 
-        async def work(session: AsyncConnection) -> dict[str, Any]:
+        async def work(session: DbConnection) -> dict[str, Any]:
             repo = ProductRepository(session)
             current = await repo.get(tenant, product_id)
             if current is None:

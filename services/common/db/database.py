@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Executable, Result, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
 def is_sqlite(url: str) -> bool:
@@ -19,20 +20,29 @@ def is_sqlite(url: str) -> bool:
 class DbConnection(Protocol):
     """What repositories need: run a Core statement and get its (buffered) result."""
 
+    @property
+    def dialect(self) -> Dialect: ...
+
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]: ...
 
 
-class _InlineSqliteReader:
+class _InlineSqlite:
     """A synchronous SQLite connection behind the async `execute` repositories call.
 
-    aiosqlite runs every cursor operation on its own thread, so one small SELECT costs
-    several thread hand-offs — most of a GetProduct's time. In WAL mode a reader never
-    waits for a writer, so running reads inline on the event loop is both safe and much
-    cheaper. Writes stay on aiosqlite, where BEGIN IMMEDIATE may wait for the lock.
+    aiosqlite runs every cursor operation on its own thread, so one small statement
+    costs several thread hand-offs — most of a request's time, and for writers all of
+    it spent holding the database lock. SQLite statements on a local file take
+    microseconds, so they run inline on the event loop instead. Readers never wait in
+    WAL mode; writers in this process take turns on an asyncio lock first (see
+    Database.transaction), so the only wait left inside SQLite is for another process.
     """
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]:
         return self._connection.execute(statement, parameters)
@@ -59,72 +69,81 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_writer(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=4, max_overflow=4)
-    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _sqlite_reader(url: str) -> Engine:
+def _sqlite_engine(url: str, *, writer: bool) -> Engine:
     sync_url = make_url(url).set(drivername="sqlite")
-    # Reads never open a transaction, so a returned connection needs no ROLLBACK.
     engine = create_engine(
         sync_url,
         connect_args={"timeout": 30, "check_same_thread": False},
-        pool_size=16,
-        max_overflow=32,
-        pool_reset_on_return=None,
+        pool_size=4 if writer else 16,
+        max_overflow=4 if writer else 32,
+        # A reader never opens a transaction, so a returned connection needs no ROLLBACK.
+        pool_reset_on_return="rollback" if writer else None,
     )
     event.listen(engine, "connect", _on_sqlite_connect)
+    if writer:
+        event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
+def _begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class Database:
-    """Owns the engines; `transaction()` for writes, `reader()` for read-only work."""
+    """Owns the engines; `transaction()` for writes, `reader()` for read-only work.
+
+    `engine` (async) stays available for administration (migrations, test set-up).
+    """
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.sqlite = is_sqlite(url)
+        self._sqlite_writes: Engine | None = None
         self._sqlite_reads: Engine | None = None
+        self._write_turn = asyncio.Lock()
         if self.sqlite:
             _prepare_sqlite_file(url)
-            self.engine = _sqlite_writer(url)
-            self._sqlite_reads = _sqlite_reader(url)
+            # The async engine serves administration: migrations (which several replicas
+            # may start at once, so it writes with BEGIN IMMEDIATE too) and test set-up.
+            self.engine: AsyncEngine = create_async_engine(url, connect_args={"timeout": 30})
+            event.listen(self.engine.sync_engine, "connect", _on_sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
+            self._sqlite_writes = _sqlite_engine(url, writer=True)
+            self._sqlite_reads = _sqlite_engine(url, writer=False)
         else:
+            # No pre-ping: it costs a round trip on every checkout; a dead connection
+            # fails its request (retried by the caller) and is replaced by the pool.
             self.engine = create_async_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
             )
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
-    # Connections, not ORM sessions: every query here is SQLAlchemy Core, and a session
-    # only adds bookkeeping to each request.
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[DbConnection]:
         """A write transaction: committed on normal exit, rolled back on any exception."""
+        if self._sqlite_writes is not None:
+            # Writers in this process take turns here, asynchronously; a writer that
+            # awaits real I/O mid-transaction (the outbox relay publishing) then never
+            # leaves another blocked inside SQLite's busy wait on the loop thread.
+            async with self._write_turn:
+                with self._sqlite_writes.connect() as sync_conn, sync_conn.begin():
+                    yield _InlineSqlite(sync_conn)
+            return
         async with self.engine.begin() as conn:
             yield conn
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[DbConnection]:
-        """A connection for reads (takes no write lock on SQLite; never committed)."""
+        """A connection for reads: no write lock on SQLite, no BEGIN/ROLLBACK on PostgreSQL."""
         if self._sqlite_reads is not None:
-            with self._inline_reader(self._sqlite_reads) as reader:
-                yield reader
+            with self._sqlite_reads.connect() as sync_conn:
+                yield _InlineSqlite(sync_conn)
             return
-        async with self.engine.connect() as conn:
+        async with self._autocommit.connect() as conn:
             yield conn
-
-    @staticmethod
-    @contextmanager
-    def _inline_reader(engine: Engine) -> Iterator[_InlineSqliteReader]:
-        with engine.connect() as conn:
-            yield _InlineSqliteReader(conn)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self._sqlite_reads is not None:
-            self._sqlite_reads.dispose()
+        for engine in (self._sqlite_writes, self._sqlite_reads):
+            if engine is not None:
+                engine.dispose()

@@ -8,7 +8,6 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.db.database import Database
 from services.common.events.outbox import Executor
@@ -21,8 +20,7 @@ async def first_delivery(session: Executor, consumer: str, event_id: str) -> boo
         # Without an id there is nothing to de-duplicate on; refusing beats guessing.
         raise ValueError("event has no id (Nats-Msg-Id header missing)")
     values = {"consumer": consumer, "event_id": event_id, "processed_at": datetime.now(UTC)}
-    bind = session if isinstance(session, AsyncConnection) else session.get_bind()
-    dialect = bind.dialect.name
+    dialect = session.dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed statement would
     # abort the caller's PostgreSQL transaction. A concurrent duplicate waits for the

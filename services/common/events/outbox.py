@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import CursorResult, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 from syncstore.events.v1.event_meta_pb2 import EventMeta
 
+from services.common.db import DbConnection
 from services.common.db.database import Database
 from services.common.events.tables import outbox
 
@@ -21,8 +23,11 @@ TENANT_HEADER = "Syncstore-Tenant"
 CORRELATION_HEADER = "Syncstore-Correlation-Id"
 SOURCE_HEADER = "Syncstore-Source"
 
+# Built once: enqueue runs in every write transaction of every service.
+_INSERT = insert(outbox)
+
 # The caller's open write transaction, as Database.transaction() yields it.
-Executor = AsyncConnection
+Executor = DbConnection
 
 
 def new_event_meta(
@@ -59,24 +64,41 @@ def event_headers(meta: EventMeta) -> dict[str, str]:
     return headers
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event to enqueue: its subject, payload message and meta."""
+
+    subject: str
+    message: Message
+    meta: EventMeta
+
+
+async def enqueue_many(session: Executor, events: Sequence[PendingEvent]) -> None:
+    """Enqueue several events with one batched insert, in order, in the caller's transaction."""
+    if events:
+        await session.execute(_INSERT, [_row(e.subject, e.message, e.meta) for e in events])
+
+
 async def enqueue(session: Executor, *, subject: str, message: Message, meta: EventMeta) -> None:
     """Insert the event's outbox row in the caller's transaction; it commits with the change."""
+    await session.execute(_INSERT, _row(subject, message, meta))
+
+
+def _row(subject: str, message: Message, meta: EventMeta) -> dict[str, Any]:
     if not meta.event_id:
         raise ValueError("event meta has no event_id (use new_event_meta)")
     if not subject or " " in subject or subject.endswith("."):
         raise ValueError(f"invalid subject {subject!r}")
-    await session.execute(
-        insert(outbox).values(
-            event_id=meta.event_id,
-            tenant_id=meta.tenant_id,
-            subject=subject,
-            payload=message.SerializeToString(),
-            headers=event_headers(meta),
-            # Row time, not occur_time: the lag gauge measures time spent in the outbox.
-            created_at=datetime.now(UTC),
-            attempts=0,
-        )
-    )
+    return {
+        "event_id": meta.event_id,
+        "tenant_id": meta.tenant_id,
+        "subject": subject,
+        "payload": message.SerializeToString(),
+        "headers": event_headers(meta),
+        # Row time, not occur_time: the lag gauge measures time spent in the outbox.
+        "created_at": datetime.now(UTC),
+        "attempts": 0,
+    }
 
 
 async def delete_published(db: Database, older_than: timedelta, chunk: int = 5000) -> int:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from syncstore.events.v1 import inventory_events_pb2 as ev
 
-from services.common.events.outbox import enqueue, new_event_meta
+from services.common.events.outbox import PendingEvent, new_event_meta
 from services.common.request_context import correlation_id
 from services.inventory.domain.model import Location, Reservation, StockSource, StockView
 from services.inventory.entrypoints.proto_mapping import (
@@ -17,14 +16,13 @@ from services.inventory.entrypoints.proto_mapping import (
 SOURCE = "inventory"
 
 
-async def record_level_changed(
-    conn: AsyncConnection,
+def level_changed_event(
     tenant_id: str,
     view: StockView,
     locations: dict[str, Location],
     source: StockSource,
     reference: str,
-) -> None:
+) -> PendingEvent:
     subject = "inventory.level.changed"
     message = ev.StockLevelChanged(
         meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
@@ -33,10 +31,10 @@ async def record_level_changed(
         reference=reference,
         source=source_to_proto(source),
     )
-    await enqueue(conn, subject=subject, message=message, meta=message.meta)
+    return PendingEvent(subject, message, message.meta)
 
 
-async def record_low_stock(conn: AsyncConnection, tenant_id: str, view: StockView) -> None:
+def low_stock_event(tenant_id: str, view: StockView) -> PendingEvent:
     subject = "inventory.low_stock"
     message = ev.LowStock(
         meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
@@ -44,16 +42,14 @@ async def record_low_stock(conn: AsyncConnection, tenant_id: str, view: StockVie
         available=view.available,
         threshold=view.threshold,
     )
-    await enqueue(conn, subject=subject, message=message, meta=message.meta)
+    return PendingEvent(subject, message, message.meta)
 
 
-async def record_reservation(
-    conn: AsyncConnection, tenant_id: str, reservation: Reservation, change: str
-) -> None:
+def reservation_event(tenant_id: str, reservation: Reservation, change: str) -> PendingEvent:
     """inventory.reservation.<change> with the reservation as it now stands."""
     subject = f"inventory.reservation.{change}"
     message = ev.ReservationChanged(
         meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
         reservation=reservation_to_proto(reservation),
     )
-    await enqueue(conn, subject=subject, message=message, meta=message.meta)
+    return PendingEvent(subject, message, message.meta)

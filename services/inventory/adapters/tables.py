@@ -109,5 +109,8 @@ tenant_settings = Table(
     "tenant_settings",
     metadata,
     Column("tenant_id", String(64), primary_key=True),
-    Column("default_threshold", BigInteger, nullable=False),
+    Column("default_threshold", BigInteger, nullable=True),
+    # Bumped by every change of locations, buffers or the default threshold, so each
+    # replica can cache them and check freshness with one small read.
+    Column("settings_version", BigInteger, nullable=False, default=0),
 )

@@ -46,6 +46,7 @@ class CatalogListener:
             change = StockChange(
                 conn,
                 tenant,
+                self.deps.settings_cache,
                 source=StockSource.IMPORT,
                 reason="catalog import",
                 reference=f"product:{event.product_id}",

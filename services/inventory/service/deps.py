@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from services.common.db import Database
+from services.inventory.service.stock_settings import SettingsCache
 
 
 def _now() -> datetime:
@@ -28,3 +29,4 @@ class InventoryDeps:
     notify_outbox: Callable[[], None] = _no_notify
     clock: Callable[[], datetime] = field(default=_now)
     new_id: Callable[[], str] = field(default=_new_id)
+    settings_cache: SettingsCache = field(default_factory=SettingsCache)

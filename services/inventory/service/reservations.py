@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import FailedPrecondition, NotFound, PreconditionViolation
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.logging import get_logger
 from services.inventory.adapters.repository import InventoryRepository
-from services.inventory.adapters.stock_events import record_reservation
+from services.inventory.adapters.stock_events import reservation_event
 from services.inventory.domain.model import (
     Allocation,
     OrderRef,
@@ -26,16 +26,41 @@ from services.inventory.service.stock_change import StockChange
 log = get_logger("syncstore.inventory.reservations")
 
 
+def _answer(reservation: Reservation) -> dict[str, Any]:
+    """The reservation as an idempotent answer (what a replay returns)."""
+    return {
+        "state": reservation.state.value,
+        "lines": reservation.lines,
+        "created": reservation.created_at.isoformat() if reservation.created_at else None,
+        "updated": reservation.updated_at.isoformat() if reservation.updated_at else None,
+    }
+
+
+def _from_answer(order: OrderRef, answer: dict[str, Any]) -> Reservation:
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return Reservation(
+        order,
+        ReservationState(answer["state"]),
+        {k: int(v) for k, v in answer["lines"].items()},
+        [],
+        when(answer["created"]),
+        when(answer["updated"]),
+    )
+
+
 class ReservationService:
     def __init__(self, deps: InventoryDeps) -> None:
         self.deps = deps
 
     def _change(
-        self, conn: AsyncConnection, caller: Principal, order: OrderRef, reason: str
+        self, conn: DbConnection, caller: Principal, order: OrderRef, reason: str
     ) -> StockChange:
         return StockChange(
             conn,
             caller.tenant_id,
+            self.deps.settings_cache,
             source=StockSource.ORDER,
             reason=reason,
             reference=str(order),
@@ -60,13 +85,13 @@ class ReservationService:
         """Hold stock for every line or none; the same order again returns the first result."""
         wanted = validate_lines(lines)
 
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             change = self._change(conn, caller, order, "reserve")
             existing = await change.repo.reservation(order)
             if existing is not None and (existing.state.final or existing.lines == wanted):
                 if existing.state.final:
                     log.info("reserve_ignored", order=str(order), state=existing.state.value)
-                return {}
+                return _answer(existing)
             current = existing.lines if existing else {}
             deltas = amendment(current, wanted)
             await change.lock(deltas)
@@ -94,11 +119,11 @@ class ReservationService:
                 now,
             )
             await change.repo.put_reservation(reservation, new=existing is None)
+            change.events.append(reservation_event(caller.tenant_id, reservation, "created"))
             await change.finish()
-            await record_reservation(conn, caller.tenant_id, reservation, "created")
-            return {}
+            return _answer(reservation)
 
-        await run_idempotent(
+        answer = await run_idempotent(
             self.deps.db,
             caller.tenant_id,
             "Reserve",
@@ -107,7 +132,7 @@ class ReservationService:
             conflict_message=f"order {order} was reserved concurrently; retry",
         )
         self.deps.notify_outbox()
-        return await self.get(caller, order)
+        return _from_answer(order, answer)
 
     async def _take(
         self, change: StockChange, needs: dict[str, int], allocations: list[Allocation]
@@ -115,10 +140,9 @@ class ReservationService:
         """Allocate every need from the locations with most available; all or nothing."""
         short: list[PreconditionViolation] = []
         plans: list[tuple[str, str, int]] = []
+        current = await change.levels(needs)
         for sku, need in needs.items():
-            levels = sorted(
-                await change.levels(sku), key=lambda lv: (-lv.available, lv.location_id)
-            )
+            levels = sorted(current[sku], key=lambda lv: (-lv.available, lv.location_id))
             remaining = need
             for level in levels:
                 take = min(remaining, max(level.available, 0))
@@ -182,7 +206,7 @@ class ReservationService:
     ) -> Reservation:
         operation = "Commit" if target is ReservationState.COMMITTED else "Release"
 
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             change = self._change(conn, caller, order, operation.lower())
             existing = await change.repo.reservation(order)
             now = self.deps.clock()
@@ -193,8 +217,9 @@ class ReservationService:
                 # "created" is ignored instead of holding stock forever.
                 tombstone = Reservation(order, ReservationState.RELEASED, {}, [], now, now)
                 await change.repo.put_reservation(tombstone, new=True)
-                await record_reservation(conn, caller.tenant_id, tombstone, "released")
-                return {}
+                change.events.append(reservation_event(caller.tenant_id, tombstone, "released"))
+                await change.finish()
+                return _answer(tombstone)
             if not can_move(existing.state, target):
                 if existing.state is not target:
                     log.info(
@@ -203,7 +228,7 @@ class ReservationService:
                         state=existing.state.value,
                         wanted=target.value,
                     )
-                return {}
+                return _answer(existing)
             await change.lock(existing.lines)
             allocations = list(existing.allocations)
             for sku, quantity in sorted(existing.lines.items()):
@@ -212,11 +237,11 @@ class ReservationService:
                 )
             existing.state, existing.updated_at = target, now
             await change.repo.put_reservation(existing, new=False)
+            change.events.append(reservation_event(caller.tenant_id, existing, target.value))
             await change.finish()
-            await record_reservation(conn, caller.tenant_id, existing, target.value)
-            return {}
+            return _answer(existing)
 
-        await run_idempotent(
+        answer = await run_idempotent(
             self.deps.db,
             caller.tenant_id,
             operation,
@@ -225,7 +250,7 @@ class ReservationService:
             conflict_message=f"order {order} changed concurrently; retry",
         )
         self.deps.notify_outbox()
-        return await self.get(caller, order)
+        return _from_answer(order, answer)
 
     async def release(
         self, caller: Principal, order: OrderRef, key: IdempotencyKey | None

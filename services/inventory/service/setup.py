@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import InvalidArgument, NotFound, ViolationCollector
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.inventory.adapters.repository import InventoryRepository
@@ -31,7 +30,7 @@ class SetupService:
             errors.add("location.name", "at most 255 characters")
         errors.raise_if_any()
 
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             repo = InventoryRepository(conn, caller.tenant_id)
             existing = await repo.locations()
             if any(loc.code == location.code for loc in existing):
@@ -65,7 +64,7 @@ class SetupService:
         if not 0 <= threshold <= MAX_QUANTITY:
             raise InvalidArgument.single("threshold", f"must be 0 to {MAX_QUANTITY:,}")
 
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             repo = InventoryRepository(conn, caller.tenant_id)
             if not sku:
                 await repo.set_default_threshold(threshold)
@@ -96,7 +95,7 @@ class SetupService:
             errors.add("buffer.percent", "must be 0 to 100")
         errors.raise_if_any()
 
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             repo = InventoryRepository(conn, caller.tenant_id)
             if buffer.sku and await repo.sku(buffer.sku) is None:
                 raise NotFound(f"unknown SKU {buffer.sku!r}")

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from services.common.auth import Principal
+from services.common.db import DbConnection
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.errors import PreconditionViolation as Violation
 from services.common.idempotency import IdempotencyKey, fingerprint_json, run_idempotent
@@ -16,7 +15,8 @@ from services.common.paging import decode_page_token, encode_page_token
 from services.inventory.adapters.repository import InventoryRepository
 from services.inventory.domain.model import MAX_QUANTITY, Location, StockSource, StockView
 from services.inventory.service.deps import InventoryDeps
-from services.inventory.service.stock_change import StockChange, build_views
+from services.inventory.service.stock_change import StockChange
+from services.inventory.service.stock_settings import build_views
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,11 @@ class StockService:
         reference: str,
         delta_of: Any,
     ) -> tuple[StockView, dict[str, Location]]:
-        async def work(conn: AsyncConnection) -> dict[str, Any]:
+        async def work(conn: DbConnection) -> dict[str, Any]:
             change = StockChange(
                 conn,
                 caller.tenant_id,
+                self.deps.settings_cache,
                 source=source,
                 reason=reason,
                 reference=reference,
@@ -59,9 +60,8 @@ class StockService:
             )
             await change.lock([sku])
             location = await change.location(location_id)
-            current = next(
-                (lv for lv in await change.levels(sku) if lv.location_id == location.id), None
-            )
+            levels = (await change.levels([sku]))[sku]
+            current = next((lv for lv in levels if lv.location_id == location.id), None)
             on_hand = current.on_hand if current else 0
             reserved = current.reserved if current else 0
             delta: int = delta_of(on_hand)
@@ -159,9 +159,10 @@ class StockService:
             unknown = [s for s in skus if s not in records]
             if unknown:
                 raise NotFound(f"unknown SKU: {', '.join(unknown[:20])}")
-            views = {v.sku: v for v in await build_views(repo, records)}
-            locations = {loc.id: loc for loc in await repo.locations()}
-        return [views[s] for s in skus], locations
+            settings = await self.deps.settings_cache.get(repo)
+            levels = await repo.levels(sorted(records))
+            views = {v.sku: v for v in build_views(records, levels, settings)}
+        return [views[s] for s in skus], settings.locations
 
     async def list_stock(
         self, caller: Principal, low_only: bool, location_id: str, page_size: int, page_token: str
@@ -170,16 +171,18 @@ class StockService:
         offset = decode_page_token(page_token, fingerprint)
         async with self.deps.db.reader() as conn:
             repo = InventoryRepository(conn, caller.tenant_id)
-            locations = {loc.id: loc for loc in await repo.locations()}
+            settings = await self.deps.settings_cache.get(repo)
+            locations = settings.locations
             if location_id and location_id not in locations:
                 raise InvalidArgument.single("location_id", f"unknown location {location_id!r}")
             if low_only:
-                default = await repo.default_threshold()
+                default = settings.default_threshold
                 matching = await repo.low_stock_skus(location_id, 5 if default is None else default)
                 names, total = matching[offset : offset + page_size], len(matching)
             else:
                 names, total = await repo.sku_page(location_id, offset, page_size)
-            views = await build_views(repo, await repo.skus(names))
+            records = await repo.skus(names)
+            views = build_views(records, await repo.levels(sorted(records)), settings)
         following = offset + len(names)
         token = encode_page_token(following, fingerprint) if following < total else ""
         return StockPage(views, locations, token, total)

@@ -2,58 +2,28 @@
 
 Every path that moves stock (SetStock, AdjustStock, Reserve, Release, Commit, catalog
 imports) goes through a StockChange, so the ledger, the events and the low-stock
-alerts can never disagree with the levels.
+alerts can never disagree with the levels. It also keeps the statement count low
+(measured: round trips dominate a Reserve): levels read once and then tracked in
+memory, versions and events written in one batch each.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from services.common.db import DbConnection
 from services.common.errors import InvalidArgument, NotFound
+from services.common.events.outbox import PendingEvent, enqueue_many
 from services.inventory.adapters.repository import InventoryRepository
-from services.inventory.adapters.stock_events import record_level_changed, record_low_stock
-from services.inventory.domain.availability import channel_availability
-from services.inventory.domain.model import (
-    DEFAULT_LOW_STOCK_THRESHOLD,
-    Level,
-    Location,
-    SkuRecord,
-    StockSource,
-    StockView,
-)
+from services.inventory.adapters.stock_events import level_changed_event, low_stock_event
+from services.inventory.domain.model import Level, Location, SkuRecord, StockSource, StockView
 from services.inventory.domain.thresholds import evaluate
+from services.inventory.service.stock_settings import SettingsCache, StockSettings, build_views
 
 DEFAULT_LOCATION_CODE = "main"
-
-
-async def build_views(repo: InventoryRepository, records: dict[str, SkuRecord]) -> list[StockView]:
-    """Current views of these SKUs (levels, channel figures, threshold)."""
-    wanted = sorted(records)
-    levels = await repo.levels(wanted)
-    locations = {loc.id: loc for loc in await repo.locations()}
-    buffers = await repo.buffers()
-    default = await repo.default_threshold()
-    views = []
-    for sku in wanted:
-        record = records[sku]
-        threshold = record.threshold
-        if threshold is None:
-            threshold = DEFAULT_LOW_STOCK_THRESHOLD if default is None else default
-        sku_levels = levels.get(sku, [])
-        views.append(
-            StockView(
-                sku=sku,
-                levels=sku_levels,
-                channels=channel_availability(sku, sku_levels, locations, buffers),
-                threshold=threshold,
-                record=record,
-            )
-        )
-    return views
 
 
 class StockChange:
@@ -61,8 +31,9 @@ class StockChange:
 
     def __init__(
         self,
-        conn: AsyncConnection,
+        conn: DbConnection,
         tenant_id: str,
+        cache: SettingsCache,
         *,
         source: StockSource,
         reason: str,
@@ -70,27 +41,36 @@ class StockChange:
         actor: str,
         now: datetime,
     ) -> None:
-        self.conn = conn
         self.tenant = tenant_id
         self.repo = InventoryRepository(conn, tenant_id)
+        self.conn = conn
+        self.cache = cache
         self.source, self.reason, self.reference, self.actor = source, reason, reference, actor
         self.now = now
         self.records: dict[str, SkuRecord] = {}
+        self.events: list[PendingEvent] = []
+        self.views: dict[str, StockView] = {}
         self._entries: list[dict[str, Any]] = []
         self._touched: set[str] = set()
+        self._levels: dict[str, dict[str, Level]] = {}
+        self._settings: StockSettings | None = None
+
+    async def settings(self) -> StockSettings:
+        if self._settings is None:
+            self._settings = await self.cache.get(self.repo)
+        return self._settings
 
     async def lock(self, skus: Iterable[str]) -> None:
         """Load and lock the SKUs (in SKU order, so concurrent writers never deadlock)."""
-        wanted = sorted(set(skus))
-        await self.repo.lock_skus(wanted)
-        self.records.update(await self.repo.skus(wanted))
+        wanted = sorted(set(skus) - set(self.records))
+        self.records.update(await self.repo.skus(wanted, lock=True))
         unknown = [s for s in wanted if s not in self.records]
         if unknown:
             raise NotFound(f"unknown SKU: {', '.join(unknown)} (the catalog never announced it)")
 
     async def location(self, location_id: str, field: str = "location_id") -> Location:
         """The named location, or the tenant's default (created on first use) when empty."""
-        locations = await self.repo.locations()
+        locations = list((await self.settings()).locations.values())
         if location_id:
             for loc in locations:
                 if loc.id == location_id:
@@ -104,32 +84,40 @@ class StockChange:
                 field, "this tenant has several locations and no default: name one"
             )
         default = Location(
-            id=f"{self.tenant}:{DEFAULT_LOCATION_CODE}",
+            # Deterministic, so two writers creating it at once collide on the key and
+            # the loser's retry finds the winner's row.
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncstore:{self.tenant}:main")),
             code=DEFAULT_LOCATION_CODE,
             name="Main warehouse",
             is_default=True,
             created_at=self.now,
         )
         await self.repo.add_location(default)
+        self._settings = None
         return default
 
-    async def levels(self, sku: str) -> list[Level]:
-        return (await self.repo.levels([sku]))[sku]
+    async def levels(self, skus: Iterable[str]) -> dict[str, list[Level]]:
+        """Current levels per SKU (read once per transaction, then tracked in memory)."""
+        missing = sorted(set(skus) - set(self._levels))
+        if missing:
+            for sku, found in (await self.repo.levels(missing)).items():
+                self._levels[sku] = {lv.location_id: lv for lv in found}
+        return {sku: list(self._levels[sku].values()) for sku in set(skus)}
 
     async def apply(self, sku: str, location_id: str, d_on_hand: int, d_reserved: int) -> bool:
         """Move one level by the deltas if the invariants allow it (False otherwise)."""
         if d_on_hand == 0 and d_reserved == 0:
             return True
-        await self.repo.ensure_level(sku, location_id)
+        known = self._levels.get(sku)
+        if known is None or location_id not in known:
+            await self.repo.ensure_level(sku, location_id)
         result = await self.repo.change_level(
-            sku,
-            location_id,
-            d_on_hand,
-            d_reserved,
-            backorder=self.records[sku].allow_backorder,
+            sku, location_id, d_on_hand, d_reserved, backorder=self.records[sku].allow_backorder
         )
         if result is None:
             return False
+        if known is not None:
+            known[location_id] = Level(location_id, result[0], result[1])
         self._entries.append(
             {
                 "sku": sku,
@@ -149,20 +137,26 @@ class StockChange:
         return True
 
     async def finish(self) -> list[StockView]:
-        """Write the ledger, bump versions, enqueue level/low-stock events; the new views."""
+        """Write ledger, versions and every event of the transaction; the new views."""
         await self.repo.append_ledger(self._entries)
         touched = {sku: self.records[sku] for sku in sorted(self._touched)}
-        if not touched:
-            return []
-        views = await build_views(self.repo, touched)
-        locations = {loc.id: loc for loc in await self.repo.locations()}
-        for view in views:
-            outcome = evaluate(view.available, view.threshold, view.record.low_alerted)
-            view.record.low_alerted = outcome.alerted_after
-            view.record.version = await self.repo.bump_version(view.sku, outcome.alerted_after)
-            await record_level_changed(
-                self.conn, self.tenant, view, locations, self.source, self.reference
-            )
-            if outcome.alert:
-                await record_low_stock(self.conn, self.tenant, view)
+        views: list[StockView] = []
+        level_events: list[PendingEvent] = []
+        if touched:
+            settings = await self.settings()
+            views = build_views(touched, await self.levels(touched), settings)
+            for view in views:
+                outcome = evaluate(view.available, view.threshold, view.record.low_alerted)
+                view.record.low_alerted = outcome.alerted_after
+                view.record.version += 1
+                self.views[view.sku] = view
+                level_events.append(
+                    level_changed_event(
+                        self.tenant, view, settings.locations, self.source, self.reference
+                    )
+                )
+                if outcome.alert:
+                    level_events.append(low_stock_event(self.tenant, view))
+            await self.repo.set_versions([v.record for v in views])
+        await enqueue_many(self.conn, level_events + self.events)
         return views

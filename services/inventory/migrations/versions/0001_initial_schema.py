@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 05:37:12.641248
+Create Date: 2026-11-21 05:54:19.080957
 """
 
 from collections.abc import Sequence
@@ -92,7 +92,8 @@ def upgrade() -> None:
     op.create_table(
         "tenant_settings",
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
-        sa.Column("default_threshold", sa.BigInteger(), nullable=False),
+        sa.Column("default_threshold", sa.BigInteger(), nullable=True),
+        sa.Column("settings_version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id"),
     )
     op.create_table(
