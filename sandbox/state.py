@@ -1,0 +1,105 @@
+"""In-memory state of one sandbox process: shops, listings, models, orders per platform.
+
+Plain dataclasses, no persistence: a fresh process is a fresh marketplace. Each
+platform's routes translate between these records and the platform's own wire shapes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from sandbox.faults import FaultSwitches
+
+
+@dataclass
+class Model:
+    """One sellable variant (Shopee model, TikTok SKU...). model_id 0 = the item itself."""
+
+    model_id: int
+    seller_sku: str
+    tier_index: list[int]
+    price: float
+    stock: int
+
+
+@dataclass
+class Listing:
+    item_id: int
+    name: str
+    seller_sku: str
+    status: str
+    price: float
+    stock: int
+    description: str = ""
+    category_id: int = 0
+    tier_variation: list[dict[str, object]] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    create_time: int = field(default_factory=lambda: int(time.time()))
+    update_time: int = field(default_factory=lambda: int(time.time()))
+
+    def touch(self) -> None:
+        self.update_time = int(time.time())
+
+
+@dataclass
+class OrderLineRecord:
+    item_id: int
+    model_id: int
+    seller_sku: str
+    quantity: int
+    price: float
+
+
+@dataclass
+class Order:
+    order_sn: str
+    status: str
+    lines: list[OrderLineRecord]
+    create_time: int = field(default_factory=lambda: int(time.time()))
+    update_time: int = field(default_factory=lambda: int(time.time()))
+
+
+@dataclass
+class Shop:
+    platform: str
+    shop_id: int
+    credentials: dict[str, str]
+    currency: str = "SGD"
+    access_token: str = ""
+    access_expires_at: float = 0.0
+    refresh_token: str = ""
+    refresh_expires_at: float = 0.0
+    listings: dict[int, Listing] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    faults: FaultSwitches = field(default_factory=FaultSwitches)
+    webhook_url: str = ""
+    # Every request that reached the shop's API, for tests: (monotonic time, path).
+    requests: list[tuple[float, str]] = field(default_factory=list)
+
+    def issue_tokens(self, access_ttl: float, refresh_ttl: float) -> None:
+        now = time.time()
+        self.access_token = secrets.token_hex(16)
+        self.access_expires_at = now + access_ttl
+        self.refresh_token = secrets.token_hex(16)
+        self.refresh_expires_at = now + refresh_ttl
+
+
+@dataclass
+class SandboxState:
+    """All platforms' shops; ids come from one counter so they never collide."""
+
+    shops: dict[str, dict[int, Shop]] = field(default_factory=dict)
+    seed: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100_001))
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def platform_shops(self, platform: str) -> dict[int, Shop]:
+        return self.shops.setdefault(platform, {})
+
+    def shop(self, platform: str, shop_id: int) -> Shop | None:
+        return self.platform_shops(platform).get(shop_id)
