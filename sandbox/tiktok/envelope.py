@@ -1,0 +1,196 @@
+"""The TikTok Shop sandbox's request checks and envelope (MARKETPLACES.md §2.1, §2.2).
+
+Envelope: `{"code", "message", "request_id", "data"}`, code 0 = success. Codes (§2.1
+common-errors): 106001 invalid sign; 36009004 missing sign, invalid access token or
+app_key, timestamp out of range, unexpected shop_cipher; 105002 token expired; 106013
+shop_cipher missing; 36009002 too many requests (HTTP 429, §2.2).
+⚠ HTTP statuses other than 429 are not documented: the sandbox answers 401 for
+sign/token/timestamp failures, 400 for parameter errors (code 40006, ⚠ a sandbox
+choice: no product error codes are listed in MARKETPLACES.md), 404 for unknown
+products (40006 too) and 500 with 36009007 for injected server errors.
+Rate limit (§2.2): 50 req/s per API and shop by default; each API path template has its
+own bucket per shop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.faults import RateLimiter, Verdict
+from sandbox.state import SandboxState, Shop
+from sandbox.tiktok import signing
+
+PLATFORM = "tiktok"
+DEFAULT_RATE_LIMIT = 50.0
+
+INVALID_SIGN = 106001
+INVALID_REQUEST = 36009004
+TOKEN_EXPIRED = 105002
+CIPHER_MISSING = 106013
+TOO_MANY_REQUESTS = 36009002
+SERVER_ERROR = 36009007
+PARAM_ERROR = 40006  # ⚠ sandbox choice (see module docstring)
+
+
+class TikTokError(Exception):
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def param_error(message: str, status: int = 400) -> TikTokError:
+    return TikTokError(status, PARAM_ERROR, message)
+
+
+def error_response(exc: TikTokError) -> JSONResponse:
+    return JSONResponse(
+        {"code": exc.code, "message": exc.message, "request_id": uuid.uuid4().hex, "data": None},
+        status_code=exc.status,
+    )
+
+
+def ok_response(data: dict[str, Any] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"code": 0, "message": "Success", "request_id": uuid.uuid4().hex, "data": data or {}}
+    )
+
+
+class Ctx:
+    def __init__(self, shop: Shop, request: Request, body: dict[str, Any]) -> None:
+        self.shop = shop
+        self.request = request
+        self.body = body
+
+    def q(self, name: str, default: str = "") -> str:
+        return self.request.query_params.get(name, default)
+
+
+Handler = Callable[[Ctx], Awaitable[Response]]
+
+
+def cipher_of(shop: Shop) -> str:
+    return shop.credentials["shop_cipher"]
+
+
+class TikTokBase:
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self._limiters: dict[tuple[int, str], RateLimiter] = {}
+
+    def shops(self) -> dict[int, Shop]:
+        return self.state.platform_shops(PLATFORM)
+
+    def by_app_key(self, app_key: str) -> Shop | None:
+        return next((s for s in self.shops().values() if s.credentials["app_key"] == app_key), None)
+
+    async def verify(self, request: Request, api_path: str, *, cipher: bool) -> Shop:
+        """§2.1 checks, in order: sign present, app_key, timestamp, sign, token, cipher."""
+        q = request.query_params
+        given, app_key, raw_ts = q.get("sign", ""), q.get("app_key", ""), q.get("timestamp", "")
+        if not given:
+            raise TikTokError(401, INVALID_REQUEST, "The sign is missing.")
+        app = self.by_app_key(app_key)
+        if app is None:
+            raise TikTokError(401, INVALID_REQUEST, "Invalid app_key.")
+        try:
+            ts = int(raw_ts)
+        except ValueError as exc:
+            raise TikTokError(401, INVALID_REQUEST, "Invalid timestamp.") from exc
+        if not signing.timestamp_ok(ts, time.time()):
+            raise TikTokError(401, INVALID_REQUEST, "Timestamp is out of the valid range.")
+        body = await request.body()
+        base = signing.base_string(
+            app.credentials["app_secret"],
+            api_path,
+            q.multi_items(),
+            body,
+            request.headers.get("content-type", ""),
+        )
+        if not signing.verify(app.credentials["app_secret"], base, given):
+            raise TikTokError(401, INVALID_SIGN, "Invalid sign.")
+        token = request.headers.get("x-tts-access-token", "")
+        shop = next((s for s in self.shops().values() if s.access_token == token), None)
+        if not token or shop is None or shop.credentials["app_key"] != app_key:
+            raise TikTokError(401, INVALID_REQUEST, "Invalid access token.")
+        if time.time() >= shop.access_expires_at:
+            raise TikTokError(401, TOKEN_EXPIRED, "Access token is expired.")
+        given_cipher = q.get("shop_cipher", "")
+        if cipher and not given_cipher:
+            raise TikTokError(400, CIPHER_MISSING, "shop_cipher is required.")
+        if given_cipher and given_cipher != cipher_of(shop):
+            raise TikTokError(401, INVALID_REQUEST, "Unexpected shop_cipher.")
+        return shop
+
+    def _limited(self, shop: Shop, template: str) -> bool:
+        rate = shop.faults.rate_limit
+        if rate <= 0:
+            return False
+        key = (shop.shop_id, template)
+        limiter = self._limiters.get(key)
+        if limiter is None or limiter.rate != rate:
+            limiter = self._limiters[key] = RateLimiter(rate)
+        return not limiter.allow()
+
+    def _decide(self, shop: Shop) -> Verdict:
+        """The shop's fault switches without their one-bucket-per-shop limit (ours is per API)."""
+        faults = shop.faults
+        limit, faults.rate_limit = faults.rate_limit, 0.0
+        try:
+            return faults.decide()
+        finally:
+            faults.rate_limit = limit
+
+    def shop_route(
+        self, template: str, method: str, handler: Handler, *, cipher: bool = True
+    ) -> Route:
+        async def endpoint(request: Request) -> Response:
+            api_path = template.format(**request.path_params)
+            try:
+                shop = await self.verify(request, api_path, cipher=cipher)
+            except TikTokError as exc:
+                return error_response(exc)
+            shop.requests.append((time.monotonic(), api_path))
+            faults = shop.faults
+            if delay := faults.latency():
+                await asyncio.sleep(delay)
+            if self._limited(shop, template):
+                faults.rate_limited += 1
+                verdict = Verdict.RATE_LIMITED
+            else:
+                verdict = self._decide(shop)
+            if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
+                return error_response(TikTokError(429, TOO_MANY_REQUESTS, "Too many requests."))
+            if verdict is Verdict.SERVER_ERROR:
+                return error_response(TikTokError(500, SERVER_ERROR, "Internal error."))
+            try:
+                response = await handler(Ctx(shop, request, await self._body(request)))
+            except TikTokError as exc:
+                response = error_response(exc)
+            if verdict is Verdict.TIMEOUT:
+                await asyncio.sleep(faults.hang_seconds)  # handled, answered too late
+            return response
+
+        return Route(template, endpoint, methods=[method])
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        raw = await request.body()
+        if not raw:
+            return {}
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise param_error("Request body is not valid JSON.") from exc
+        if not isinstance(body, dict):
+            raise param_error("Request body must be a JSON object.")
+        return body

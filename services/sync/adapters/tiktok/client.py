@@ -1,0 +1,234 @@
+"""Signed TikTok Shop requests on the shared transport, TikTok's codes, and tokens.
+
+Signing happens in an `httpx.Auth` flow on the adapter's pooled client, over the exact
+URL and body bytes httpx is about to send: the transport's `sign_url` callable (run on
+every attempt, so every retry has a fresh timestamp) builds the unsigned URL and hands
+the app secret, the platform path and the access token to that flow through a
+ContextVar; the flow adds `sign` to the query and the `x-tts-access-token` header.
+Codes (§2.1): 36009002 (429) and 36009007 are RETRYABLE; 105002 (token expired) and
+36009004 (invalid token, app_key or timestamp — with fresh timestamps, the token) are
+AUTH: refreshed once, then retried once; 106001 (invalid sign), 106013, 105005, 36009033
+and every other code are PERMANENT, with TikTok's code and message kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Generator, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from services.common.platforms import Platform
+from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.rate_limit import TokenBucket
+from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.tiktok.signing import sign
+from services.sync.adapters.tiktok.validation import permanent
+from services.sync.adapters.transport import EnvelopeError, HttpTransport
+
+DEFAULT_BASE_URL = "https://open-api.tiktokglobalshop.com"
+DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
+DEFAULT_RATE_LIMIT = 50.0  # §2.2: 50 req/s per API and shop (one bucket: conservative)
+
+PATH_TOKEN_GET = "/api/v2/token/get"
+PATH_TOKEN_REFRESH = "/api/v2/token/refresh"
+PATH_SHOPS = "/authorization/202309/shops"
+
+RETRYABLE_CODES = {"36009002", "36009007"}
+AUTH_CODES = {"105002", "36009004"}
+
+
+def classify_code(code: str) -> FailureKind | None:
+    if code in RETRYABLE_CODES:
+        return FailureKind.RETRYABLE
+    if code in AUTH_CODES:
+        return FailureKind.AUTH
+    return FailureKind.PERMANENT if code else None
+
+
+def read_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
+    """`{"code", "message", "request_id", "data"}`; code 0 is success."""
+    code = payload.get("code")
+    if code in (0, "0", None):
+        return None
+    return EnvelopeError(str(code), str(payload.get("message") or ""), classify_code(str(code)))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    app_secret: str
+    path: str
+    access_token: str
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("tiktok_pending_sign", default=None)
+
+
+class SignRequest(httpx.Auth):
+    """Signs the request httpx is about to send (query + raw body), then sends it."""
+
+    requires_request_body = True
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        pending = _PENDING.get()
+        if pending is not None:
+            _PENDING.set(None)
+            multipart = request.headers.get("content-type", "").startswith("multipart/")
+            value = sign(
+                pending.app_secret,
+                pending.path,
+                request.url.params.multi_items(),
+                request.content,
+                multipart=multipart,
+            )
+            request.url = request.url.copy_add_param("sign", value)
+            request.headers["x-tts-access-token"] = pending.access_token
+        yield request
+
+
+def app_credentials(shop: ShopAuth) -> tuple[str, str]:
+    try:
+        return shop.app["app_key"], shop.app["app_secret"]
+    except KeyError as exc:
+        raise permanent("shop credentials need app_key and app_secret") from exc
+
+
+class TikTokClient:
+    def __init__(
+        self,
+        base_url: str,
+        auth_url: str,
+        *,
+        timeout: httpx.Timeout | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_budget: RetryBudget | None = None,
+        replicas: int = 1,
+        max_connections: int = 20,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth_url = auth_url.rstrip("/")
+        self.http = HttpTransport(
+            Platform.TIKTOK_SHOP,
+            default_rate=DEFAULT_RATE_LIMIT,
+            timeout=timeout,
+            transport=transport,
+            retry_budget=retry_budget,
+            replicas=replicas,
+            max_connections=max_connections,
+        )
+        self.http.client.auth = SignRequest()
+        self._ciphers: dict[str, str] = {}
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def bucket(self, shop: ShopAuth) -> TokenBucket:
+        return self.http.bucket(shop)
+
+    def _send(
+        self,
+        shop: ShopAuth,
+        method: str,
+        path: str,
+        params: Iterable[tuple[str, Any]],
+        body: Mapping[str, Any] | None,
+        cipher: str,
+    ) -> Awaitable[dict[str, Any]]:
+        def sign_url() -> str:
+            app_key, app_secret = app_credentials(shop)
+            if shop.tokens is None:
+                raise AdapterError(
+                    FailureKind.AUTH, Platform.TIKTOK_SHOP, "no access token", code="no_token"
+                )
+            query: list[tuple[str, Any]] = [("app_key", app_key), ("timestamp", int(time.time()))]
+            if cipher:
+                query.append(("shop_cipher", cipher))
+            query += [(k, v) for k, v in params if v is not None]
+            _PENDING.set(_Pending(app_secret, path, shop.tokens.access_token))
+            return f"{self.base_url}{path}?{urlencode(query)}"
+
+        return self.http.send(method, path, sign_url, body=body, read_envelope=read_envelope)
+
+    async def call(
+        self,
+        shop: ShopAuth,
+        method: str,
+        path: str,
+        *,
+        params: Iterable[tuple[str, Any]] = (),
+        body: Mapping[str, Any] | None = None,
+        cipher: bool = True,
+        budget: RetryBudget | None = None,
+    ) -> dict[str, Any]:
+        """A shop API call: rate limited, retried, refreshed once on AUTH; returns `data`."""
+        params = list(params)
+        shop_cipher = await self.cipher(shop) if cipher else ""
+
+        def attempt() -> Awaitable[dict[str, Any]]:
+            return self._send(shop, method, path, params, body, shop_cipher)
+
+        def run() -> Awaitable[dict[str, Any]]:
+            return self.http.call(shop, attempt, budget=budget)
+
+        payload = await self.http.call_refreshing(shop, run, self.refresh_token)
+        return dict(payload.get("data") or {})
+
+    async def cipher(self, shop: ShopAuth) -> str:
+        """`shop.app["shop_cipher"]`, else looked up once from the authorized shops."""
+        known = shop.app.get("shop_cipher") or self._ciphers.get(shop.shop_id)
+        if known:
+            return known
+        data = await self.call(shop, "GET", PATH_SHOPS, cipher=False)
+        for entry in data.get("shops", []):
+            if str(entry.get("id")) == shop.shop_id:
+                self._ciphers[shop.shop_id] = str(entry["cipher"])
+                return self._ciphers[shop.shop_id]
+        raise permanent(f"shop {shop.shop_id} is not authorized for this app", "no_cipher")
+
+    # -- tokens (auth host; app_secret in the query, no sign) ---------------------------
+    async def _token(self, shop: ShopAuth, path: str, query: list[tuple[str, str]]) -> TokenPair:
+        app_key, app_secret = app_credentials(shop)
+        url = f"{self.auth_url}{path}?" + urlencode(
+            [("app_key", app_key), ("app_secret", app_secret), *query]
+        )
+
+        def sign_url() -> str:
+            _PENDING.set(None)
+            return url
+
+        def attempt() -> Awaitable[dict[str, Any]]:
+            return self.http.send("GET", path, sign_url, read_envelope=read_envelope)
+
+        payload = await self.http.call(shop, attempt)
+        shop.tokens = token_pair(payload.get("data") or {})
+        return shop.tokens
+
+    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
+        query = [("auth_code", code), ("grant_type", "authorized_code")]
+        return await self._token(shop, PATH_TOKEN_GET, query)
+
+    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
+        """Refresh tokens may be single use: the new pair is stored on `shop` at once."""
+        if shop.tokens is None:
+            raise AdapterError(
+                FailureKind.AUTH, Platform.TIKTOK_SHOP, "no refresh token", code="no_token"
+            )
+        query = [("refresh_token", shop.tokens.refresh_token), ("grant_type", "refresh_token")]
+        return await self._token(shop, PATH_TOKEN_REFRESH, query)
+
+
+def token_pair(data: Mapping[str, Any]) -> TokenPair:
+    """§2.3: `access_token_expire_in` and `refresh_token_expire_in` are Unix timestamps."""
+    refresh_at = data.get("refresh_token_expire_in")
+    return TokenPair(
+        access_token=str(data["access_token"]),
+        refresh_token=str(data["refresh_token"]),
+        access_expires_at=datetime.fromtimestamp(int(data["access_token_expire_in"]), UTC),
+        refresh_expires_at=datetime.fromtimestamp(int(refresh_at), UTC) if refresh_at else None,
+    )

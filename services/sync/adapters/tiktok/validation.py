@@ -1,0 +1,102 @@
+"""TikTok Shop payload checks before anything is sent, and money as decimal strings.
+
+Limits (MARKETPLACES.md §2.4): ≤ 300 SKUs per product for BR/EU/JP/MX/UK/US shops, ≤ 100
+elsewhere; ≤ 3 sales attribute types; inventory quantity ≤ 99,999 (⚠ the doc writes
+"[1, 99,999]"; 0 is sent for sold-out SKUs). ⚠ Title length: not in MARKETPLACES.md; we
+reject > 255 characters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.money import (
+    Money,
+    format_decimal_amount,
+    is_known_currency,
+    parse_decimal_amount,
+)
+from services.common.platforms import Platform
+from services.sync.adapters.base import ListingDraft, ShopAuth
+from services.sync.adapters.errors import AdapterError, FailureKind
+
+MAX_TITLE = 255
+MAX_ATTRIBUTES = 3
+MAX_QUANTITY = 99_999
+WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
+
+
+def permanent(message: str, code: str = "validation") -> AdapterError:
+    return AdapterError(FailureKind.PERMANENT, Platform.TIKTOK_SHOP, message, code=code)
+
+
+def max_skus(shop: ShopAuth) -> int:
+    return 300 if shop.app.get("region", "").upper() in WIDE_REGIONS else 100
+
+
+def price_wire(shop: ShopAuth, price: Money) -> dict[str, str]:
+    """`{"amount": "12.50", "currency": "SGD"}`, checked against the shop's currency."""
+    currency = shop.app.get("currency", "")
+    if currency and price.currency != currency:
+        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
+    if not is_known_currency(price.currency):
+        raise permanent(f"unknown currency {price.currency}")
+    if price.amount_minor <= 0:
+        raise permanent("price must be greater than 0")
+    return {
+        "amount": format_decimal_amount(price.amount_minor, price.currency),
+        "currency": price.currency,
+    }
+
+
+def to_money(price: Any) -> Money | None:
+    if not isinstance(price, dict):
+        return None
+    currency, amount = str(price.get("currency") or ""), price.get("amount")
+    if not is_known_currency(currency) or not isinstance(amount, str):
+        return None
+    try:
+        return Money(currency, parse_decimal_amount(amount, currency))
+    except ValueError:
+        return None
+
+
+def check_quantity(quantity: int) -> None:
+    if not 0 <= quantity <= MAX_QUANTITY:
+        raise permanent(f"stock must be between 0 and {MAX_QUANTITY}")
+
+
+def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
+    if not draft.title.strip():
+        raise permanent("title is empty")
+    if len(draft.title) > MAX_TITLE:
+        raise permanent(f"title longer than {MAX_TITLE} characters")
+    if not draft.variants:
+        raise permanent("a listing needs at least one SKU")
+    if len(draft.variants) > max_skus(shop):
+        raise permanent(f"more than {max_skus(shop)} SKUs for this shop's region")
+    if len(draft.option_names) > MAX_ATTRIBUTES:
+        raise permanent(f"more than {MAX_ATTRIBUTES} sales attribute types")
+    if not draft.option_names and len(draft.variants) != 1:
+        raise permanent("several SKUs need sales attribute names")
+    if not draft.category_id:
+        raise permanent("category_id is required")
+    if len(draft.images) > 9:
+        raise permanent("at most 9 main images")
+    skus = [v.seller_sku for v in draft.variants]
+    if any(not s for s in skus) or len(set(skus)) != len(skus):
+        raise permanent("SKU seller SKUs must be present and unique")
+    if len({tuple(v.option_values) for v in draft.variants}) != len(draft.variants):
+        raise permanent("two SKUs have the same sales attribute values")
+    for v in draft.variants:
+        if len(v.option_values) != len(draft.option_names):
+            raise permanent(f"{v.seller_sku}: attribute values do not match attribute names")
+        price_wire(shop, v.price)
+        check_quantity(v.stock)
+
+
+def app_key_of(shop: ShopAuth) -> str:
+    try:
+        return shop.app["app_key"]
+    except KeyError as exc:
+        raise permanent("shop credentials need app_key") from exc
