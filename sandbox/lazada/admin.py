@@ -1,0 +1,194 @@
+"""Admin API for Lazada shops under `/_sandbox/lazada/` (tests and demos only)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.lazada.auth import ACCESS_TTL, REFRESH_TTL
+from sandbox.lazada.envelope import PLATFORM
+from sandbox.lazada.products import find_sku, product_wire
+from sandbox.lazada.push import RETRY_INTERVAL, send_order_push
+from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
+
+
+def _bad(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw:
+        return {}
+    body = await request.json()
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    return body
+
+
+class LazadaAdmin:
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self.push_interval: dict[int, float] = {}
+
+    def _shop(self, request: Request) -> Shop | None:
+        try:
+            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
+        except ValueError:
+            return None
+
+    async def create_shop(self, request: Request) -> Response:
+        try:
+            body = await _json(request)
+        except ValueError as exc:
+            return _bad(str(exc))
+        seller_id = self.state.next_id()
+        shop = Shop(
+            platform=PLATFORM,
+            shop_id=seller_id,
+            credentials={
+                "app_key": str(body.get("app_key") or 100_000 + seller_id),
+                "app_secret": secrets.token_hex(16),
+            },
+            currency=str(body.get("currency") or "SGD"),
+        )
+        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
+        if "rate_limit" in body:
+            shop.faults.configure({"rate_limit": body["rate_limit"]})
+        shop.issue_tokens(ACCESS_TTL, REFRESH_TTL)
+        self.state.platform_shops(PLATFORM)[seller_id] = shop
+        return JSONResponse(
+            {
+                "app_key": shop.credentials["app_key"],
+                "app_secret": shop.credentials["app_secret"],
+                "seller_id": str(seller_id),
+                "shop_id": str(seller_id),
+                "access_token": shop.access_token,
+                "refresh_token": shop.refresh_token,
+                "expires_in": ACCESS_TTL,
+                "refresh_expires_in": REFRESH_TTL,
+                "currency": shop.currency,
+                "rate_limit": shop.faults.rate_limit,
+            },
+            status_code=201,
+        )
+
+    async def listings(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        return JSONResponse({"listings": [product_wire(x) for x in shop.listings.values()]})
+
+    async def seed_listing(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        body = await _json(request)
+        sku = str(body.get("seller_sku") or "")
+        if not sku or find_sku(shop, sku):
+            return _bad("seller_sku is required and must be new")
+        price, stock = float(body.get("price", 1.0)), int(body.get("stock", 0))
+        model = Model(self.state.next_id(), sku, [], price, stock)
+        listing = Listing(
+            self.state.next_id(), str(body.get("title") or sku), sku, "active", price, 0,
+            models=[model],
+        )  # fmt: skip
+        shop.listings[listing.item_id] = listing
+        return JSONResponse(product_wire(listing), status_code=201)
+
+    async def webhook(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        body = await _json(request)
+        shop.webhook_url = str(body.get("url") or "")
+        self.push_interval[shop.shop_id] = float(body.get("retry_interval", RETRY_INTERVAL))
+        return JSONResponse({"url": shop.webhook_url})
+
+    async def place_order(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        lines = (await _json(request)).get("lines")
+        if not isinstance(lines, list) or not lines:
+            return _bad("lines is required")
+        picked = []
+        for line in lines:
+            sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
+            found = find_sku(shop, sku)
+            if found is None or quantity <= 0:
+                return _bad(f"unknown seller_sku or bad quantity: {sku!r}")
+            if found[1].stock < quantity:
+                return _bad(f"not enough stock for {sku!r}", 409)
+            picked.append((found, sku, quantity))
+        records = []
+        for (listing, model), sku, quantity in picked:
+            model.stock -= quantity
+            listing.touch()
+            records.append(
+                OrderLineRecord(listing.item_id, model.model_id, sku, quantity, model.price)
+            )
+        order_id = str(self.state.next_id() * 1000 + secrets.randbelow(1000))
+        shop.orders[order_id] = Order(order_sn=order_id, status="pending", lines=records)
+        self._push(shop, shop.orders[order_id])
+        return JSONResponse({"order_id": order_id}, status_code=201)
+
+    def _push(self, shop: Shop, order: Order) -> None:
+        send_order_push(shop, order, self.push_interval.get(shop.shop_id, RETRY_INTERVAL))
+
+    async def order_action(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        order = shop.orders.get(request.path_params["order_id"])
+        action = request.path_params["action"]
+        if order is None or action not in ("cancel", "ship"):
+            return _bad("order not found", 404)
+        order.status = "canceled" if action == "cancel" else "shipped"
+        order.update_time = int(time.time())
+        self._push(shop, order)
+        return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
+
+    async def faults(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        if request.method == "POST":
+            try:
+                shop.faults.configure(await _json(request))
+            except (KeyError, ValueError) as exc:
+                return _bad(f"bad fault switch: {exc}")
+        return JSONResponse(shop.faults.snapshot())
+
+    async def requests(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
+
+    async def expire_token(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return _bad("shop not found", 404)
+        shop.access_expires_at = 0.0
+        return JSONResponse({"shop_id": str(shop.shop_id), "expired": True})
+
+    def routes(self) -> list[Route]:
+        base = "/lazada/shops"
+        one = base + "/{shop_id}"
+        return [
+            Route(base, self.create_shop, methods=["POST"]),
+            Route(one + "/listings", self.listings, methods=["GET"]),
+            Route(one + "/listings", self.seed_listing, methods=["POST"]),
+            Route(one + "/webhook", self.webhook, methods=["POST"]),
+            Route(one + "/orders", self.place_order, methods=["POST"]),
+            Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
+            Route(one + "/faults", self.faults, methods=["GET", "POST"]),
+            Route(one + "/requests", self.requests, methods=["GET"]),
+            Route(one + "/token/expire", self.expire_token, methods=["POST"]),
+        ]
