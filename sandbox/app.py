@@ -13,10 +13,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
-from sandbox import lazada, shopee, tiktok
+from sandbox import lazada, shopee, tiktok, tokopedia
 from sandbox.state import SandboxState
 
-PLATFORMS: list[tuple[str, Any]] = [("shopee", shopee), ("tiktok", tiktok), ("lazada", lazada)]
+PLATFORMS: list[tuple[str, Any]] = [
+    ("shopee", shopee),
+    ("tiktok", tiktok),
+    ("lazada", lazada),
+    ("tokopedia", tokopedia),
+]
 
 
 def create_app(state: SandboxState | None = None) -> Starlette:

@@ -1,0 +1,236 @@
+"""Bearer-authenticated Tokopedia calls on the shared transport, error kinds and tokens.
+
+Auth (MARKETPLACES.md §3): OAuth2 client_credentials, `POST <accounts>/token?grant_type=
+client_credentials` with `Authorization: Basic base64(client_id:client_secret)`; then
+`Authorization: Bearer <token>` on every call; no request signing. There is no refresh
+token: "refreshing" fetches a new client-credentials token (done before a call when the
+token is missing or expired, and once on a 401).
+
+Kinds: 401 -> AUTH; 429, 5xx, timeouts and `ERR_TOO_MANY_REQUEST` -> RETRYABLE (waiting
+`X-Ratelimit-Reset-After`, or Retry-After); everything else PERMANENT with Tokopedia's
+`header.error_code` and `header.reason` kept.
+
+Per-item rate limit: bulk endpoints count every payload item as one request (§3, DESIGN
+§10), so a call of n items takes n tokens from the shop's bucket before it is sent.
+
+`TokopediaTransport.exchange`: the shared `HttpTransport.send` sends only JSON-object
+bodies and no headers; Tokopedia needs a Bearer header, array bodies and the response's
+`X-Ratelimit-*` headers, so this one method adds them on the same client, counters and
+error mapping (buckets, retry and refresh stay the shared ones).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from services.common.platforms import Platform
+from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.errors import AdapterError, FailureKind, classify_http_status
+from services.sync.adapters.rate_limit import TokenBucket
+from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.tokopedia.validation import permanent
+from services.sync.adapters.transport import HttpTransport
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://fs.tokopedia.net"
+DEFAULT_ACCOUNTS_URL = "https://accounts.tokopedia.com"
+DEFAULT_RATE_LIMIT = 5.0  # §3: 5 req/s (burst 5), each bulk item counts
+PATH_TOKEN = "/token"
+TOO_MANY = "ERR_TOO_MANY_REQUEST"
+RETRYABLE_CODES = {TOO_MANY, "TOO_MANY_REQUEST", "INTERNAL_SERVER_ERROR"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    payload: dict[str, Any]
+    headers: httpx.Headers
+
+
+def classify(status: int, code: str) -> FailureKind:
+    if status in (429, 408) or status >= 500 or code in RETRYABLE_CODES:
+        return FailureKind.RETRYABLE
+    if status == 401 or code in ("invalid_client", "invalid_token", "UNAUTHORIZED"):
+        return FailureKind.AUTH
+    return classify_http_status(status) or FailureKind.PERMANENT
+
+
+def read_error(payload: Mapping[str, Any]) -> tuple[str, str]:
+    """(code, message) from the fs envelope or the accounts host's OAuth error."""
+    header = payload.get("header")
+    if isinstance(header, Mapping):
+        code = str(header.get("error_code") or "")
+        return code, str(header.get("reason") or header.get("messages") or "")
+    return str(payload.get("error") or ""), str(payload.get("error_description") or "")
+
+
+def throttle_wait(headers: httpx.Headers) -> float | None:
+    """Retry-After, else X-Ratelimit-Reset-After (seconds; "-0.000000" means none)."""
+    for name in ("Retry-After", "X-Ratelimit-Reset-After"):
+        raw = headers.get(name)
+        if raw is not None:
+            try:
+                return max(0.0, float(raw))
+            except ValueError:
+                continue
+    return None
+
+
+class TokopediaTransport(HttpTransport):
+    async def exchange(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any = None,
+    ) -> Reply:
+        self.calls[path] = self.calls.get(path, 0) + 1
+        try:
+            kw: dict[str, Any] = {} if json_body is None else {"json": json_body}
+            response = await self.client.request(method, url, headers=dict(headers), **kw)
+        except httpx.TimeoutException as exc:
+            log.warning("tokopedia %s timed out", path)
+            raise self._error(FailureKind.RETRYABLE, type(exc).__name__, "timeout") from exc
+        except httpx.TransportError as exc:
+            log.warning("tokopedia %s transport error %s", path, type(exc).__name__)
+            raise self._error(FailureKind.RETRYABLE, type(exc).__name__, "transport") from exc
+        status = response.status_code
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            kind = classify_http_status(status) or FailureKind.RETRYABLE
+            raise self._error(kind, "response is not a JSON object", f"http_{status}", response)
+        code, message = read_error(payload)
+        if not code and status < 400:
+            return Reply(payload, response.headers)
+        log.warning("tokopedia %s -> %s %s", path, status, code or "-")
+        error = self._error(classify(status, code), message, code or f"http_{status}", response)
+        if error.kind is FailureKind.RETRYABLE:
+            error.retry_after = throttle_wait(response.headers)
+        raise error
+
+
+def credentials(shop: ShopAuth) -> tuple[str, str]:
+    try:
+        return shop.app["client_id"], shop.app["client_secret"]
+    except KeyError as exc:
+        raise permanent("shop credentials need client_id and client_secret") from exc
+
+
+def fs_id(shop: ShopAuth) -> str:
+    try:
+        return shop.app["fs_id"]
+    except KeyError as exc:
+        raise permanent("shop credentials need fs_id") from exc
+
+
+class TokopediaClient:
+    def __init__(
+        self,
+        base_url: str,
+        accounts_url: str,
+        *,
+        timeout: httpx.Timeout | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_budget: RetryBudget | None = None,
+        replicas: int = 1,
+        max_connections: int = 20,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.accounts_url = accounts_url.rstrip("/")
+        self.http = TokopediaTransport(
+            Platform.TOKOPEDIA,
+            default_rate=DEFAULT_RATE_LIMIT,
+            timeout=timeout,
+            transport=transport,
+            retry_budget=retry_budget,
+            replicas=replicas,
+            max_connections=max_connections,
+        )
+
+    @property
+    def budget(self) -> RetryBudget:
+        return self.http.budget
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def bucket(self, shop: ShopAuth) -> TokenBucket:
+        return self.http.bucket(shop)
+
+    def batch_size(self, shop: ShopAuth, limit: int = 100) -> int:
+        """Items per bulk call: ≤ `limit`, and one under the shop's burst (its rate),
+        so network jitter never makes the platform's bucket one token short."""
+        rate = int(self.bucket(shop).rate)
+        return max(1, min(limit, rate - 1 if rate > 1 else 1))
+
+    async def call(
+        self,
+        shop: ShopAuth,
+        method: str,
+        path: str,
+        *,
+        params: Iterable[tuple[str, Any]] = (),
+        body: Any = None,
+        items: int = 1,
+        budget: RetryBudget | None = None,
+    ) -> Reply:
+        """A Bearer call: `items` tokens per attempt, retried, refreshed once on AUTH."""
+        query = urlencode([(k, v) for k, v in params if v is not None])
+        url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+        bucket = self.bucket(shop)
+
+        async def attempt() -> Reply:
+            for _ in range(items - 1):  # the retry helper takes the first token
+                await bucket.acquire()
+            if shop.tokens is None or shop.tokens.access_expires_at <= datetime.now(UTC):
+                await self.refresh_token(shop)
+            assert shop.tokens is not None
+            headers = {"Authorization": f"Bearer {shop.tokens.access_token}"}
+            return await self.http.exchange(method, path, url, headers, body)
+
+        def run() -> Awaitable[Reply]:
+            return self.http.call(shop, attempt, budget=budget)
+
+        return await self.http.call_refreshing(shop, run, self.refresh_token)
+
+    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
+        """A new client-credentials token (there is no refresh token); kept on `shop`."""
+        client_id, secret = credentials(shop)
+        basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+        query = urlencode({"grant_type": "client_credentials"})
+        url = f"{self.accounts_url}{PATH_TOKEN}?{query}"
+        headers = {"Authorization": f"Basic {basic}", "Content-Length": "0"}
+
+        def attempt() -> Awaitable[Reply]:
+            return self.http.exchange("POST", PATH_TOKEN, url, headers)
+
+        reply = await self.http.call(shop, attempt)
+        shop.tokens = token_pair(reply.payload)
+        return shop.tokens
+
+
+def token_pair(payload: Mapping[str, Any]) -> TokenPair:
+    token = payload.get("access_token")
+    if not token:
+        raise AdapterError(
+            FailureKind.AUTH, Platform.TOKOPEDIA, "no access_token in answer", code="no_token"
+        )
+    # ⚠ §3: the example says 2592000 s (30 days), 2021 news says 2 weeks: trust expires_in.
+    expires_in = int(payload.get("expires_in") or 14 * 86400)
+    return TokenPair(
+        access_token=str(token),
+        refresh_token="",
+        access_expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
+    )
