@@ -61,18 +61,24 @@ class CatalogListener:
         active = event.status != product_pb2.PRODUCT_STATUS_ARCHIVED
         present = {v.sku: v for v in event.variants}
         known = await change.repo.skus(sorted(set(present) | set(event.removed_variant_skus)))
+        applied: set[str] = set()
         for sku in sorted(set(present) | set(event.removed_variant_skus)):
             record = known.get(sku)
             if record is not None and record.catalog_revision >= event.revision:
                 log.info("stale_catalog_event", sku=sku, revision=event.revision)
                 continue
+            applied.add(sku)
             updated = record or SkuRecord(sku=sku)
             updated.product_id = event.product_id
             updated.active = active and sku in present
             updated.catalog_revision = event.revision
             await change.repo.put_sku(updated, new=record is None)
+        # A stale event (a newer revision already seen) brings no stock either: its
+        # quantity may belong to a SKU archived since.
         quantities = {
-            sku: v.initial_quantity for sku, v in present.items() if v.HasField("initial_quantity")
+            sku: v.initial_quantity
+            for sku, v in present.items()
+            if v.HasField("initial_quantity") and sku in applied and active
         }
         if not quantities:
             return
