@@ -48,7 +48,8 @@ from services.sync.adapters.lazada.client import (
 from services.sync.adapters.lazada.inventory import LazadaInventory
 from services.sync.adapters.lazada.listings import LazadaListings
 from services.sync.adapters.lazada.orders import LazadaOrders
-from services.sync.adapters.lazada.validation import permanent, validate_draft
+from services.sync.adapters.lazada.validation import validate_draft
+from services.sync.adapters.listing_updates import push_prices_and_stock
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 
@@ -117,17 +118,7 @@ class LazadaAdapter:
         need /product/update, not implemented yet: PERMANENT)."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
-        if {v.seller_sku for v in current.variants} != {v.seller_sku for v in draft.variants}:
-            raise permanent("changing the variant set is not supported yet", "unsupported")
-        prices = await self.update_prices(
-            shop, [PriceUpdate(v.seller_sku, v.price) for v in draft.variants]
-        )
-        stock = await self.update_stock(
-            shop, [StockUpdate(v.seller_sku, v.stock) for v in draft.variants]
-        )
-        for result in (*prices, *stock):
-            if result.error is not None:
-                raise result.error
+        await push_prices_and_stock(self, shop, current, draft)
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )

@@ -38,6 +38,7 @@ from services.sync.adapters.base import (
     TokenPair,
     WebhookEvent,
 )
+from services.sync.adapters.listing_updates import push_prices_and_stock
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopee import webhooks
@@ -45,7 +46,7 @@ from services.sync.adapters.shopee.client import DEFAULT_BASE_URL, ShopeeClient,
 from services.sync.adapters.shopee.inventory import ShopeeInventory
 from services.sync.adapters.shopee.listings import ShopeeListings, _Target
 from services.sync.adapters.shopee.orders import ShopeeOrders
-from services.sync.adapters.shopee.validation import permanent, validate_draft
+from services.sync.adapters.shopee.validation import validate_draft
 
 __all__ = ["ShopeeAdapter", "_Target", "classify_code"]
 
@@ -109,19 +110,7 @@ class ShopeeAdapter:
         changes need update_item/add_model, not implemented yet: PERMANENT)."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
-        known = {v.seller_sku for v in current.variants}
-        wanted = {v.seller_sku for v in draft.variants}
-        if known != wanted:
-            raise permanent("changing the variant set is not supported yet", "unsupported")
-        prices = await self.update_prices(
-            shop, [PriceUpdate(v.seller_sku, v.price) for v in draft.variants]
-        )
-        stock = await self.update_stock(
-            shop, [StockUpdate(v.seller_sku, v.stock) for v in draft.variants]
-        )
-        for result in (*prices, *stock):
-            if result.error is not None:
-                raise result.error
+        await push_prices_and_stock(self, shop, current, draft)
         return self._listings.remember(shop, current)
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:

@@ -38,6 +38,7 @@ from services.sync.adapters.base import (
     TokenPair,
     WebhookEvent,
 )
+from services.sync.adapters.listing_updates import push_prices_and_stock
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok import webhooks
@@ -50,7 +51,7 @@ from services.sync.adapters.tiktok.client import (
 from services.sync.adapters.tiktok.inventory import TikTokInventory
 from services.sync.adapters.tiktok.listings import TikTokListings, _Target
 from services.sync.adapters.tiktok.orders import TikTokOrders
-from services.sync.adapters.tiktok.validation import app_key_of, permanent, validate_draft
+from services.sync.adapters.tiktok.validation import app_key_of, validate_draft
 
 __all__ = ["TikTokAdapter", "_Target", "classify_code"]
 
@@ -119,17 +120,7 @@ class TikTokAdapter:
         edit-product API, not implemented yet: PERMANENT)."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
-        if {v.seller_sku for v in current.variants} != {v.seller_sku for v in draft.variants}:
-            raise permanent("changing the SKU set is not supported yet", "unsupported")
-        prices = await self.update_prices(
-            shop, [PriceUpdate(v.seller_sku, v.price) for v in draft.variants]
-        )
-        stock = await self.update_stock(
-            shop, [StockUpdate(v.seller_sku, v.stock) for v in draft.variants]
-        )
-        for result in (*prices, *stock):
-            if result.error is not None:
-                raise result.error
+        await push_prices_and_stock(self, shop, current, draft, variant_word="SKU")
         return self._listings.ref(current)
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:

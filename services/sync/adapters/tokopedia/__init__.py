@@ -40,6 +40,7 @@ from services.sync.adapters.base import (
     TokenPair,
     WebhookEvent,
 )
+from services.sync.adapters.listing_updates import push_prices_and_stock
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import webhooks
@@ -52,7 +53,7 @@ from services.sync.adapters.tokopedia.client import (
 from services.sync.adapters.tokopedia.inventory import TokopediaInventory
 from services.sync.adapters.tokopedia.listings import TokopediaListings
 from services.sync.adapters.tokopedia.orders import TokopediaOrders
-from services.sync.adapters.tokopedia.validation import permanent, validate_draft
+from services.sync.adapters.tokopedia.validation import validate_draft
 
 __all__ = ["TokopediaAdapter", "classify"]
 
@@ -122,17 +123,7 @@ class TokopediaAdapter:
         changes need Tokopedia's edit-product API, not implemented yet: PERMANENT)."""
         validate_draft(draft)
         current = await self.get_listing(shop, ref.external_id)
-        if {v.seller_sku for v in current.variants} != {v.seller_sku for v in draft.variants}:
-            raise permanent("changing the variant set is not supported yet", "unsupported")
-        prices = await self.update_prices(
-            shop, [PriceUpdate(v.seller_sku, v.price) for v in draft.variants]
-        )
-        stock = await self.update_stock(
-            shop, [StockUpdate(v.seller_sku, v.stock) for v in draft.variants]
-        )
-        for result in (*prices, *stock):
-            if result.error is not None:
-                raise result.error
+        await push_prices_and_stock(self, shop, current, draft)
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )
