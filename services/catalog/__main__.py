@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-import typer
 from syncstore.catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc
 
 from services.catalog.entrypoints.servicer import CatalogServicer
@@ -18,11 +16,10 @@ from services.catalog.settings import CatalogSettings
 from services.common.events.streams import CATALOG, DEAD_LETTERS
 from services.common.rpc.server import ServiceRegistration
 from services.common.runtime import Runtime, ServiceRuntime
+from services.common.service_cli import service_cli
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = catalog_service_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name
-
-app = typer.Typer(add_completion=False, help="The SyncStore catalog service.")
 
 
 def build_servicer(runtime: Runtime, settings: CatalogSettings) -> CatalogServicer:
@@ -57,23 +54,7 @@ def make_runtime(settings: CatalogSettings) -> ServiceRuntime:
     )
 
 
-@app.command()
-def serve() -> None:
-    """Serve CatalogService over gRPC (migrates the database first)."""
-    asyncio.run(make_runtime(CatalogSettings()).serve())
-
-
-@app.command()
-def migrate() -> None:
-    """Apply database migrations and exit."""
-    asyncio.run(make_runtime(CatalogSettings()).migrate())
-
-
-@app.callback(invoke_without_command=True)
-def default(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand is None:
-        serve()
-
+app = service_cli("The SyncStore catalog service.", lambda: make_runtime(CatalogSettings()))
 
 if __name__ == "__main__":
     app()

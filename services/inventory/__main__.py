@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import typer
 from syncstore.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc
 
 from services.common.events.consumer import run_consumer
 from services.common.events.streams import CATALOG, DEAD_LETTERS, INVENTORY
 from services.common.rpc.server import ServiceRegistration
 from services.common.runtime import Runtime, ServiceRuntime
+from services.common.service_cli import service_cli
 from services.inventory.entrypoints.servicer import InventoryServicer
 from services.inventory.service.catalog_listener import CONSUMER, CatalogListener
 from services.inventory.service.deps import InventoryDeps
@@ -22,8 +22,6 @@ from services.inventory.settings import InventorySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = inventory_service_pb2.DESCRIPTOR.services_by_name["InventoryService"].full_name
-
-app = typer.Typer(add_completion=False, help="The SyncStore inventory service.")
 
 
 def _deps(runtime: Runtime) -> InventoryDeps:
@@ -64,23 +62,7 @@ def make_runtime(settings: InventorySettings) -> ServiceRuntime:
     )
 
 
-@app.command()
-def serve() -> None:
-    """Serve InventoryService over gRPC and learn SKUs from the catalog's events."""
-    asyncio.run(make_runtime(InventorySettings()).serve())
-
-
-@app.command()
-def migrate() -> None:
-    """Apply database migrations and exit."""
-    asyncio.run(make_runtime(InventorySettings()).migrate())
-
-
-@app.callback(invoke_without_command=True)
-def default(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand is None:
-        serve()
-
+app = service_cli("The SyncStore inventory service.", lambda: make_runtime(InventorySettings()))
 
 if __name__ == "__main__":
     app()

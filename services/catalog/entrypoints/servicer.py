@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
 
-from google.protobuf.message import Message
 from syncstore.catalog.v1 import catalog_service_pb2 as pb
 from syncstore.catalog.v1 import catalog_service_pb2_grpc as pb_grpc
 
@@ -29,19 +28,12 @@ from services.catalog.service.products import ProductService
 from services.common.errors import InvalidArgument
 from services.common.idempotency import IdempotencyKey
 from services.common.request_context import current_principal
+from services.common.rpc.idempotency_key import idempotency_key_of
 from services.common.rpc.types import Context
 
 # Imports are buffered whole before parsing (all-or-nothing per product needs every
 # row of a product); this bounds the memory one request can take.
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
-
-
-def _key(request: Message, key: str) -> IdempotencyKey | None:
-    """Fingerprint the request without its key, so a retry with the same key matches."""
-    copy = type(request)()
-    copy.CopyFrom(request)
-    copy.ClearField("idempotency_key")
-    return IdempotencyKey.for_request(key, copy.SerializeToString(deterministic=True))
 
 
 def _bulk_operation(op: pb.BulkOperation) -> BulkOperation:
@@ -91,7 +83,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
         product = await self.products.create(
             current_principal(),
             product_from_proto(request.product),
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.CreateProductResponse(product=product_to_proto(product))
 
@@ -110,7 +102,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
             product_from_proto(request.product),
             paths,
             request.expected_revision,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.UpdateProductResponse(product=product_to_proto(product))
 
@@ -121,7 +113,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
             current_principal(),
             request.product_id,
             request.expected_revision,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.ArchiveProductResponse(product=product_to_proto(product))
 
@@ -155,7 +147,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
             query,
             _bulk_operation(request.operation),
             request.dry_run,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return bulk_result_to_proto(result)
 
@@ -230,7 +222,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
             request.product_id,
             request.revision,
             request.expected_revision,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.RestoreProductRevisionResponse(product=product_to_proto(product))
 
@@ -242,7 +234,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
         rule = await self.listings.set_rule(
             current_principal(),
             pricing_rule_from_proto(request.rule),
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.SetPricingRuleResponse(rule=pricing_rule_to_proto(rule))
 

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.common.db import Database
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _no_notify() -> None:
-    return None
+from services.common.deps_defaults import new_id, no_notify, utc_now
 
 
 @dataclass
 class CatalogDeps:
     db: Database
     # Wakes the outbox relay after a commit so events leave at once, not at the next poll.
-    notify_outbox: Callable[[], None] = _no_notify
+    notify_outbox: Callable[[], None] = no_notify
     default_currency: str = "IDR"
     default_market: str = "ID"
-    clock: Callable[[], datetime] = field(default=_now)
-    new_id: Callable[[], str] = field(default=_new_id)
+    clock: Callable[[], datetime] = field(default=utc_now)
+    new_id: Callable[[], str] = field(default=new_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
-from google.protobuf.message import Message
 from syncstore.inventory.v1 import inventory_service_pb2 as pb
 from syncstore.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
@@ -15,8 +14,8 @@ from services.catalog.entrypoints.proto_filters import (
     platform_to_proto,
 )
 from services.common.errors import InvalidArgument
-from services.common.idempotency import IdempotencyKey
 from services.common.request_context import current_principal
+from services.common.rpc.idempotency_key import idempotency_key_of
 from services.common.rpc.types import Context
 from services.inventory.domain.model import ChannelBuffer, Location, StockSource, StockView
 from services.inventory.entrypoints.proto_mapping import (
@@ -31,13 +30,6 @@ from services.inventory.entrypoints.proto_mapping import (
 from services.inventory.service.reservations import ReservationService
 from services.inventory.service.setup import SetupService
 from services.inventory.service.stock import StockService
-
-
-def _key(request: Message, key: str) -> IdempotencyKey | None:
-    copy = type(request)()
-    copy.CopyFrom(request)
-    copy.ClearField("idempotency_key")
-    return IdempotencyKey.for_request(key, copy.SerializeToString(deterministic=True))
 
 
 def _item(answer: tuple[StockView, dict[str, Location]]) -> pb.StockItem:
@@ -64,7 +56,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             feeds=[platform_from_proto(p, f"location.feeds[{i}]") for i, p in enumerate(loc.feeds)],
         )
         created = await self.setup.create_location(
-            current_principal(), location, _key(request, request.idempotency_key)
+            current_principal(), location, idempotency_key_of(request)
         )
         return pb.CreateLocationResponse(location=location_to_proto(created))
 
@@ -83,7 +75,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             source_from_proto(request.source, "source", StockSource.MANUAL),
             request.reason,
             request.reference,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.SetStockResponse(item=_item(answer))
 
@@ -98,7 +90,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             source_from_proto(request.source, "source", StockSource.MANUAL),
             request.reason,
             request.reference,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.AdjustStockResponse(item=_item(answer))
 
@@ -127,7 +119,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             current_principal(),
             order_from_proto(request.order),
             [(line.sku.strip(), line.quantity) for line in request.lines],
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.ReserveResponse(reservation=reservation_to_proto(reservation))
 
@@ -135,7 +127,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
         reservation = await self.reservations.release(
             current_principal(),
             order_from_proto(request.order),
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.ReleaseResponse(reservation=reservation_to_proto(reservation))
 
@@ -143,7 +135,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
         reservation = await self.reservations.commit(
             current_principal(),
             order_from_proto(request.order),
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.CommitResponse(reservation=reservation_to_proto(reservation))
 
@@ -162,7 +154,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             current_principal(),
             request.sku.strip(),
             request.threshold,
-            _key(request, request.idempotency_key),
+            idempotency_key_of(request),
         )
         return pb.SetThresholdResponse(sku=request.sku.strip(), threshold=request.threshold)
 
@@ -184,7 +176,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             percent=percent,
         )
         saved = await self.setup.set_buffer(
-            current_principal(), buffer, _key(request, request.idempotency_key)
+            current_principal(), buffer, idempotency_key_of(request)
         )
         out = pb.ChannelBuffer(
             platform=platform_to_proto(saved.platform), shop_id=saved.shop_id, sku=saved.sku

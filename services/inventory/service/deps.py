@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.common.db import Database
+from services.common.deps_defaults import new_id, no_notify, utc_now
 from services.inventory.service.stock_settings import SettingsCache
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _no_notify() -> None:
-    return None
 
 
 @dataclass
 class InventoryDeps:
     db: Database
-    notify_outbox: Callable[[], None] = _no_notify
-    clock: Callable[[], datetime] = field(default=_now)
-    new_id: Callable[[], str] = field(default=_new_id)
+    notify_outbox: Callable[[], None] = no_notify
+    clock: Callable[[], datetime] = field(default=utc_now)
+    new_id: Callable[[], str] = field(default=new_id)
     settings_cache: SettingsCache = field(default_factory=SettingsCache)
