@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.admin_common import ShopAdminBase, bad, read_json
 from sandbox.lazada.auth import ACCESS_TTL, REFRESH_TTL
 from sandbox.lazada.envelope import PLATFORM
 from sandbox.lazada.products import find_sku, product_wire
@@ -17,21 +17,7 @@ from sandbox.lazada.push import RETRY_INTERVAL, send_order_push
 from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
 
 
-def _bad(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw:
-        return {}
-    body = await request.json()
-    if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
-    return body
-
-
-class LazadaAdmin:
+class LazadaAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self.push_interval: dict[int, float] = {}
@@ -44,9 +30,9 @@ class LazadaAdmin:
 
     async def create_shop(self, request: Request) -> Response:
         try:
-            body = await _json(request)
+            body = await read_json(request)
         except ValueError as exc:
-            return _bad(str(exc))
+            return bad(str(exc))
         seller_id = self.state.next_id()
         shop = Shop(
             platform=PLATFORM,
@@ -81,17 +67,17 @@ class LazadaAdmin:
     async def listings(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         return JSONResponse({"listings": [product_wire(x) for x in shop.listings.values()]})
 
     async def seed_listing(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        body = await _json(request)
+            return bad("shop not found", 404)
+        body = await read_json(request)
         sku = str(body.get("seller_sku") or "")
         if not sku or find_sku(shop, sku):
-            return _bad("seller_sku is required and must be new")
+            return bad("seller_sku is required and must be new")
         price, stock = float(body.get("price", 1.0)), int(body.get("stock", 0))
         model = Model(self.state.next_id(), sku, [], price, stock)
         listing = Listing(
@@ -104,8 +90,8 @@ class LazadaAdmin:
     async def webhook(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        body = await _json(request)
+            return bad("shop not found", 404)
+        body = await read_json(request)
         shop.webhook_url = str(body.get("url") or "")
         self.push_interval[shop.shop_id] = float(body.get("retry_interval", RETRY_INTERVAL))
         return JSONResponse({"url": shop.webhook_url})
@@ -113,18 +99,18 @@ class LazadaAdmin:
     async def place_order(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        lines = (await _json(request)).get("lines")
+            return bad("shop not found", 404)
+        lines = (await read_json(request)).get("lines")
         if not isinstance(lines, list) or not lines:
-            return _bad("lines is required")
+            return bad("lines is required")
         picked = []
         for line in lines:
             sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
             found = find_sku(shop, sku)
             if found is None or quantity <= 0:
-                return _bad(f"unknown seller_sku or bad quantity: {sku!r}")
+                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
             if found[1].stock < quantity:
-                return _bad(f"not enough stock for {sku!r}", 409)
+                return bad(f"not enough stock for {sku!r}", 409)
             picked.append((found, sku, quantity))
         records = []
         for (listing, model), sku, quantity in picked:
@@ -144,37 +130,20 @@ class LazadaAdmin:
     async def order_action(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         order = shop.orders.get(request.path_params["order_id"])
         action = request.path_params["action"]
         if order is None or action not in ("cancel", "ship"):
-            return _bad("order not found", 404)
+            return bad("order not found", 404)
         order.status = "canceled" if action == "cancel" else "shipped"
         order.update_time = int(time.time())
         self._push(shop, order)
         return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
 
-    async def faults(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        if request.method == "POST":
-            try:
-                shop.faults.configure(await _json(request))
-            except (KeyError, ValueError) as exc:
-                return _bad(f"bad fault switch: {exc}")
-        return JSONResponse(shop.faults.snapshot())
-
-    async def requests(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
-
     async def expire_token(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         shop.access_expires_at = 0.0
         return JSONResponse({"shop_id": str(shop.shop_id), "expired": True})
 

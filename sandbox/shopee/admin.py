@@ -11,25 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.admin_common import ShopAdminBase, bad, read_json
 from sandbox.shopee.api import ACCESS_TTL, PLATFORM, REFRESH_TTL
 from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
 
 
-def _bad(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw:
-        return {}
-    body = await request.json()
-    if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
-    return body
-
-
-class ShopeeAdmin:
+class ShopeeAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
 
@@ -42,9 +29,9 @@ class ShopeeAdmin:
 
     async def create_shop(self, request: Request) -> Response:
         try:
-            body = await _json(request)
+            body = await read_json(request)
         except ValueError as exc:
-            return _bad(str(exc))
+            return bad(str(exc))
         shop_id = self.state.next_id()
         partner_id = str(body.get("partner_id") or 2_000_000 + shop_id)
         shop = Shop(
@@ -75,17 +62,17 @@ class ShopeeAdmin:
     async def listings(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         return JSONResponse({"listings": [_listing_json(x) for x in shop.listings.values()]})
 
     async def seed_listing(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        body = await _json(request)
+            return bad("shop not found", 404)
+        body = await read_json(request)
         sku = str(body.get("seller_sku") or "")
         if not sku:
-            return _bad("seller_sku is required")
+            return bad("seller_sku is required")
         listing = Listing(
             item_id=self.state.next_id(),
             name=str(body.get("title") or sku),
@@ -109,22 +96,22 @@ class ShopeeAdmin:
     async def place_order(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        body = await _json(request)
+            return bad("shop not found", 404)
+        body = await read_json(request)
         lines = body.get("lines")
         if not isinstance(lines, list) or not lines:
-            return _bad("lines is required")
+            return bad("lines is required")
         records = []
         for line in lines:
             sku = str(line.get("seller_sku") or "")
             quantity = int(line.get("quantity") or 0)
             found = self._find_sku(shop, sku)
             if found is None or quantity <= 0:
-                return _bad(f"unknown seller_sku or bad quantity: {sku!r}")
+                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
             listing, model = found
             target: Listing | Model = model if model is not None else listing
             if target.stock < quantity:
-                return _bad(f"not enough stock for {sku!r}", 409)
+                return bad(f"not enough stock for {sku!r}", 409)
             records.append((target, listing, model, sku, quantity))
         order_lines = []
         for target, listing, model, sku, quantity in records:
@@ -147,37 +134,13 @@ class ShopeeAdmin:
     async def order_action(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         order = shop.orders.get(request.path_params["order_id"])
         if order is None or request.path_params["action"] not in ("cancel", "ship"):
-            return _bad("order not found", 404)
+            return bad("order not found", 404)
         order.status = "CANCELLED" if request.path_params["action"] == "cancel" else "SHIPPED"
         order.update_time = int(time.time())
         return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
-
-    async def faults(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        if request.method == "POST":
-            try:
-                shop.faults.configure(await _json(request))
-            except (KeyError, ValueError) as exc:
-                return _bad(f"bad fault switch: {exc}")
-        return JSONResponse(shop.faults.snapshot())
-
-    async def requests(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
-
-    async def expire_token(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        shop.access_expires_at = 0.0
-        return JSONResponse({"shop_id": shop.shop_id, "expired": True})
 
     def routes(self) -> list[Route]:
         base = "/shopee/shops"

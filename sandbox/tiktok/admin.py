@@ -17,24 +17,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.admin_common import ShopAdminBase, bad, read_json
 from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
 from sandbox.tiktok.auth import ACCESS_TTL, REFRESH_TTL
 from sandbox.tiktok.envelope import DEFAULT_RATE_LIMIT, PLATFORM
 
 
-def _bad(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    body = await request.json() if raw else {}
-    if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
-    return body
-
-
-class TikTokAdmin:
+class TikTokAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
 
@@ -46,9 +35,9 @@ class TikTokAdmin:
 
     async def create_shop(self, request: Request) -> Response:
         try:
-            body = await _json(request)
+            body = await read_json(request)
         except ValueError as exc:
-            return _bad(str(exc))
+            return bad(str(exc))
         shop_id = self.state.next_id()
         shop = Shop(
             platform=PLATFORM,
@@ -91,17 +80,17 @@ class TikTokAdmin:
     async def listings(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         return JSONResponse({"listings": [_listing_json(x) for x in shop.listings.values()]})
 
     async def seed_listing(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        body = await _json(request)
+            return bad("shop not found", 404)
+        body = await read_json(request)
         sku = str(body.get("seller_sku") or "")
         if not sku:
-            return _bad("seller_sku is required")
+            return bad("seller_sku is required")
         price, stock = float(body.get("price", 1.0)), int(body.get("stock", 0))
         model = Model(self.state.next_id(), sku, [], price, stock)
         listing = Listing(
@@ -119,18 +108,18 @@ class TikTokAdmin:
     async def place_order(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
-        lines = (await _json(request)).get("lines")
+            return bad("shop not found", 404)
+        lines = (await read_json(request)).get("lines")
         if not isinstance(lines, list) or not lines:
-            return _bad("lines is required")
+            return bad("lines is required")
         skus = {m.seller_sku: (x, m) for x in shop.listings.values() for m in x.models}
         picked = []
         for line in lines:
             sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
             if sku not in skus or quantity <= 0:
-                return _bad(f"unknown seller_sku or bad quantity: {sku!r}")
+                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
             if skus[sku][1].stock < quantity:
-                return _bad(f"not enough stock for {sku!r}", 409)
+                return bad(f"not enough stock for {sku!r}", 409)
             picked.append((sku, quantity))
         records = []
         for sku, quantity in picked:
@@ -147,38 +136,14 @@ class TikTokAdmin:
     async def order_action(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         order = shop.orders.get(request.path_params["order_id"])
         action = request.path_params["action"]
         if order is None or action not in ("cancel", "ship"):
-            return _bad("order not found", 404)
+            return bad("order not found", 404)
         order.status = "CANCELLED" if action == "cancel" else "IN_TRANSIT"
         order.update_time = int(time.time())
         return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
-
-    async def faults(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        if request.method == "POST":
-            try:
-                shop.faults.configure(await _json(request))
-            except (KeyError, ValueError) as exc:
-                return _bad(f"bad fault switch: {exc}")
-        return JSONResponse(shop.faults.snapshot())
-
-    async def requests(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
-
-    async def expire_token(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        shop.access_expires_at = 0.0
-        return JSONResponse({"shop_id": shop.shop_id, "expired": True})
 
     def routes(self) -> list[Route]:
         base = "/tiktok/shops"

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.admin_common import ShopAdminBase, bad
 from sandbox.state import Listing, Order, OrderLineRecord, SandboxState, Shop
 from sandbox.tokopedia.envelope import PLATFORM
 from sandbox.tokopedia.orders import PAYMENT_VERIFIED, order_wire
@@ -33,15 +34,11 @@ DEFAULT_RATE = 5.0
 STATUS = {"cancel": "0", "ship": "500"}
 
 
-def _bad(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
 def sign_webhook(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class TokopediaAdmin:
+class TokopediaAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -88,13 +85,13 @@ class TokopediaAdmin:
     async def listings(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         if request.method == "GET":
             return JSONResponse({"listings": [_listing_json(x) for x in shop.listings.values()]})
         body = await self._json(request)
         sku = str(body.get("seller_sku") or "")
         if not sku or find_sku(shop, sku):
-            return _bad("seller_sku is required and must be new")
+            return bad("seller_sku is required and must be new")
         listing = Listing(
             self.state.next_id(),
             str(body.get("title") or sku),
@@ -109,19 +106,19 @@ class TokopediaAdmin:
     async def place_order(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         lines = (await self._json(request)).get("lines")
         if not isinstance(lines, list) or not lines:
-            return _bad("lines is required")
+            return bad("lines is required")
         records = []
         for line in lines:
             found = find_sku(shop, str(line.get("seller_sku") or ""))
             quantity = int(line.get("quantity") or 0)
             if found is None or quantity <= 0:
-                return _bad(f"unknown seller_sku or bad quantity: {line!r}")
+                return bad(f"unknown seller_sku or bad quantity: {line!r}")
             target = found[1] or found[0]
             if target.stock < quantity:
-                return _bad("not enough stock", 409)
+                return bad("not enough stock", 409)
             records.append((found, target, quantity))
         order_lines = []
         for (listing, model), target, quantity in records:
@@ -141,7 +138,7 @@ class TokopediaAdmin:
         order = shop.orders.get(request.path_params["order_id"]) if shop else None
         action = request.path_params["action"]
         if shop is None or order is None or action not in STATUS:
-            return _bad("order not found", 404)
+            return bad("order not found", 404)
         order.status = STATUS[action]
         order.update_time = int(time.time())
         self._notify(shop, order)
@@ -150,7 +147,7 @@ class TokopediaAdmin:
     async def webhook(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
-            return _bad("shop not found", 404)
+            return bad("shop not found", 404)
         shop.webhook_url = str((await self._json(request)).get("url") or "")
         return JSONResponse({"url": shop.webhook_url})
 
@@ -176,30 +173,6 @@ class TokopediaAdmin:
         task = asyncio.create_task(deliver())
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
-
-    async def faults(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        if request.method == "POST":
-            try:
-                shop.faults.configure(await self._json(request))
-            except (KeyError, ValueError) as exc:
-                return _bad(f"bad fault switch: {exc}")
-        return JSONResponse(shop.faults.snapshot())
-
-    async def requests(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
-
-    async def expire_token(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return _bad("shop not found", 404)
-        shop.access_expires_at = 0.0
-        return JSONResponse({"shop_id": shop.shop_id, "expired": True})
 
     def routes(self) -> list[Route]:
         one = "/tokopedia/shops/{shop_id}"

@@ -1,0 +1,58 @@
+"""What every platform's admin API shares: errors, JSON bodies, fault switches, request
+logs and token expiry. Each platform's admin class finds its shops (`_shop`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from sandbox.state import Shop
+
+
+def bad(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object ({} for an empty body; ValueError for a non-object)."""
+    raw = await request.body()
+    if not raw:
+        return {}
+    body = await request.json()
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    return body
+
+
+class ShopAdminBase:
+    def _shop(self, request: Request) -> Shop | None:
+        raise NotImplementedError
+
+    async def _json(self, request: Request) -> dict[str, Any]:
+        return await read_json(request)
+
+    async def faults(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        if request.method == "POST":
+            try:
+                shop.faults.configure(await self._json(request))
+            except (KeyError, ValueError) as exc:
+                return bad(f"bad fault switch: {exc}")
+        return JSONResponse(shop.faults.snapshot())
+
+    async def requests(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
+
+    async def expire_token(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        shop.access_expires_at = 0.0
+        return JSONResponse({"shop_id": shop.shop_id, "expired": True})
