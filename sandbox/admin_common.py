@@ -50,6 +50,25 @@ class ShopAdminBase:
             return bad("shop not found", 404)
         return JSONResponse({"requests": [[t, path] for t, path in shop.requests]})
 
+    async def webhook(self, request: Request) -> Response:
+        """POST {"url", "time_scale"?} registers the push address; GET shows the deliveries."""
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        if request.method == "POST":
+            try:
+                body = await self._json(request)
+                time_scale = float(body.get("time_scale", shop.webhooks.time_scale))
+            except (TypeError, ValueError) as exc:
+                return bad(f"bad webhook registration: {exc}")
+            if time_scale < 0:
+                return bad("time_scale must be >= 0")
+            shop.webhooks.url = str(body.get("url") or "")
+            shop.webhooks.time_scale = time_scale
+            shop.webhooks.disabled = False
+            shop.webhooks.consecutive_failures = 0
+        return JSONResponse(shop.webhooks.snapshot())
+
     async def expire_token(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:

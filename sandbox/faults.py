@@ -54,6 +54,11 @@ class FaultSwitches:
     timeout_next: int = 0  # the next N requests are handled, then answered too late
     rate_limit: float = DEFAULT_RATE_LIMIT
     seed: int = 0
+    # Webhook delivery: share of messages lost, sent twice, or held back so a later one
+    # overtakes them (sandbox/webhooks.py).
+    webhook_drop_rate: float = 0.0
+    webhook_duplicate_rate: float = 0.0
+    webhook_reorder_rate: float = 0.0
     # Counters for tests.
     rate_limited: int = 0
     throttled: int = 0
@@ -77,6 +82,9 @@ class FaultSwitches:
             "timeout_next",
             "rate_limit",
             "seed",
+            "webhook_drop_rate",
+            "webhook_duplicate_rate",
+            "webhook_reorder_rate",
         }
         for name, value in changes.items():
             if name not in allowed:
@@ -91,6 +99,10 @@ class FaultSwitches:
             self._limiter = None
         if self.latency_max < self.latency_min:
             self.latency_max = self.latency_min
+
+    def roll(self, rate: float) -> bool:
+        """True with probability `rate`, drawn from the shop's seeded generator."""
+        return rate > 0 and self._random.random() < rate
 
     def latency(self) -> float:
         if self.latency_max <= 0:
@@ -132,6 +144,9 @@ class FaultSwitches:
             "timeout_next": self.timeout_next,
             "rate_limit": self.rate_limit,
             "seed": self.seed,
+            "webhook_drop_rate": self.webhook_drop_rate,
+            "webhook_duplicate_rate": self.webhook_duplicate_rate,
+            "webhook_reorder_rate": self.webhook_reorder_rate,
             "rate_limited": self.rate_limited,
             "throttled": self.throttled,
             "server_errors": self.server_errors,

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from sandbox.faults import FaultSwitches
+from sandbox.webhooks import ShopWebhooks
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Shop:
     listings: dict[int, Listing] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     faults: FaultSwitches = field(default_factory=FaultSwitches)
-    webhook_url: str = ""
+    webhooks: ShopWebhooks = field(default_factory=ShopWebhooks)
     # Every request that reached the shop's API, for tests: (monotonic time, path).
     requests: list[tuple[float, str]] = field(default_factory=list)
 

@@ -13,14 +13,13 @@ from sandbox.admin_common import ShopAdminBase, bad, read_json
 from sandbox.lazada.auth import ACCESS_TTL, REFRESH_TTL
 from sandbox.lazada.envelope import PLATFORM
 from sandbox.lazada.products import find_sku, product_wire
-from sandbox.lazada.push import RETRY_INTERVAL, send_order_push
+from sandbox.lazada.push import send_order_push
 from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
 
 
 class LazadaAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.push_interval: dict[int, float] = {}
 
     def _shop(self, request: Request) -> Shop | None:
         try:
@@ -87,15 +86,6 @@ class LazadaAdmin(ShopAdminBase):
         shop.listings[listing.item_id] = listing
         return JSONResponse(product_wire(listing), status_code=201)
 
-    async def webhook(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        body = await read_json(request)
-        shop.webhook_url = str(body.get("url") or "")
-        self.push_interval[shop.shop_id] = float(body.get("retry_interval", RETRY_INTERVAL))
-        return JSONResponse({"url": shop.webhook_url})
-
     async def place_order(self, request: Request) -> Response:
         shop = self._shop(request)
         if shop is None:
@@ -121,11 +111,8 @@ class LazadaAdmin(ShopAdminBase):
             )
         order_id = str(self.state.next_id() * 1000 + secrets.randbelow(1000))
         shop.orders[order_id] = Order(order_sn=order_id, status="pending", lines=records)
-        self._push(shop, shop.orders[order_id])
+        send_order_push(shop, shop.orders[order_id])
         return JSONResponse({"order_id": order_id}, status_code=201)
-
-    def _push(self, shop: Shop, order: Order) -> None:
-        send_order_push(shop, order, self.push_interval.get(shop.shop_id, RETRY_INTERVAL))
 
     async def order_action(self, request: Request) -> Response:
         shop = self._shop(request)
@@ -137,7 +124,7 @@ class LazadaAdmin(ShopAdminBase):
             return bad("order not found", 404)
         order.status = "canceled" if action == "cancel" else "shipped"
         order.update_time = int(time.time())
-        self._push(shop, order)
+        send_order_push(shop, order)
         return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
 
     async def expire_token(self, request: Request) -> Response:
@@ -154,7 +141,7 @@ class LazadaAdmin(ShopAdminBase):
             Route(base, self.create_shop, methods=["POST"]),
             Route(one + "/listings", self.listings, methods=["GET"]),
             Route(one + "/listings", self.seed_listing, methods=["POST"]),
-            Route(one + "/webhook", self.webhook, methods=["POST"]),
+            Route(one + "/webhook", self.webhook, methods=["GET", "POST"]),
             Route(one + "/orders", self.place_order, methods=["POST"]),
             Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
             Route(one + "/faults", self.faults, methods=["GET", "POST"]),

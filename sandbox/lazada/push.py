@@ -3,27 +3,23 @@
 Body `{"seller_id", "message_type": 0, "data": {"order_status", "trade_order_id",
 "trade_order_line_id", "status_update_time"}, "timestamp": <ms>, "site"}`, header
 `Authorization` = lowercase hex HMAC-SHA256(app_secret, app_key + body). A delivery
-that is not answered 200 within 500 ms is retried every `retry_interval` seconds
-(Lazada: 30 min), up to 12 times; tests compress the interval.
+that is not answered 200 within 500 ms is retried every 30 minutes, up to 12 times
+(tests compress time with the webhook registration's `time_scale`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
 
-import httpx
-
+from sandbox import webhooks
 from sandbox.lazada.signing import push_signature
 from sandbox.state import Order, Shop
 
-ACK_TIMEOUT = 0.5
-RETRIES = 12
-RETRY_INTERVAL = 30 * 60.0
-
-_tasks: set[asyncio.Task[None]] = set()
+POLICY = webhooks.RetryPolicy(
+    delays=(30 * 60.0,) * 12, ack_timeout=0.5, received=lambda status: status == 200
+)
 
 
 def order_message(shop: Shop, order: Order) -> list[dict[str, Any]]:
@@ -45,30 +41,13 @@ def order_message(shop: Shop, order: Order) -> list[dict[str, Any]]:
     ]
 
 
-async def _deliver(shop: Shop, url: str, body: bytes, interval: float) -> None:
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": push_signature(
-            shop.credentials["app_key"], shop.credentials["app_secret"], body
-        ),
-    }
-    async with httpx.AsyncClient(timeout=ACK_TIMEOUT) as client:
-        for attempt in range(RETRIES + 1):
-            try:
-                response = await client.post(url, content=body, headers=headers)
-                if response.status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if attempt < RETRIES:
-                await asyncio.sleep(interval)
-
-
-def send_order_push(shop: Shop, order: Order, interval: float) -> None:
-    if not shop.webhook_url:
-        return
+def send_order_push(shop: Shop, order: Order) -> None:
     for message in order_message(shop, order):
         body = json.dumps(message, separators=(",", ":")).encode()
-        task = asyncio.create_task(_deliver(shop, shop.webhook_url, body, interval))
-        _tasks.add(task)
-        task.add_done_callback(_tasks.discard)
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": push_signature(
+                shop.credentials["app_key"], shop.credentials["app_secret"], body
+            ),
+        }
+        webhooks.send(shop, body, headers, POLICY, topic="order")

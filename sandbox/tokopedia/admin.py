@@ -10,8 +10,6 @@ webhook retry policy is undocumented: the sandbox delivers once. Buyer PII is om
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -19,11 +17,11 @@ import secrets
 import time
 from typing import Any
 
-import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox import webhooks
 from sandbox.admin_common import ShopAdminBase, bad
 from sandbox.state import Listing, Order, OrderLineRecord, SandboxState, Shop
 from sandbox.tokopedia.envelope import PLATFORM
@@ -41,7 +39,6 @@ def sign_webhook(secret: str, body: bytes) -> str:
 class TokopediaAdmin(ShopAdminBase):
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self._deliveries: set[asyncio.Task[None]] = set()
 
     def _shop(self, request: Request) -> Shop | None:
         try:
@@ -144,35 +141,14 @@ class TokopediaAdmin(ShopAdminBase):
         self._notify(shop, order)
         return JSONResponse({"order_id": order.order_sn, "order_status": int(order.status)})
 
-    async def webhook(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        shop.webhook_url = str((await self._json(request)).get("url") or "")
-        return JSONResponse({"url": shop.webhook_url})
-
     def _notify(self, shop: Shop, order: Order) -> None:
-        if not shop.webhook_url:
-            return
         body = json.dumps(order_wire(order, shop.credentials["fs_id"], shop.shop_id)).encode()
-        signature = sign_webhook(shop.credentials["webhook_secret"], body)
-
-        async def deliver() -> None:
-            async with httpx.AsyncClient(timeout=5.0) as client:
-                # ⚠ No documented retry policy: delivered once.
-                with contextlib.suppress(httpx.HTTPError):
-                    await client.post(
-                        shop.webhook_url,
-                        content=body,
-                        headers={
-                            "Content-Type": "application/json",
-                            "Authorization-Hmac": signature,
-                        },
-                    )
-
-        task = asyncio.create_task(deliver())
-        self._deliveries.add(task)
-        task.add_done_callback(self._deliveries.discard)
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization-Hmac": sign_webhook(shop.credentials["webhook_secret"], body),
+        }
+        # ⚠ No documented retry policy: delivered once.
+        webhooks.send(shop, body, headers, webhooks.NO_RETRY, topic="order")
 
     def routes(self) -> list[Route]:
         one = "/tokopedia/shops/{shop_id}"
@@ -181,7 +157,7 @@ class TokopediaAdmin(ShopAdminBase):
             Route(one + "/listings", self.listings, methods=["GET", "POST"]),
             Route(one + "/orders", self.place_order, methods=["POST"]),
             Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
-            Route(one + "/webhook", self.webhook, methods=["POST"]),
+            Route(one + "/webhook", self.webhook, methods=["GET", "POST"]),
             Route(one + "/faults", self.faults, methods=["GET", "POST"]),
             Route(one + "/requests", self.requests, methods=["GET"]),
             Route(one + "/token/expire", self.expire_token, methods=["POST"]),
