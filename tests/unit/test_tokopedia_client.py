@@ -18,7 +18,7 @@ from services.sync.adapters.base import PriceUpdate, ShopAuth, StockUpdate, Toke
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import TokopediaAdapter
-from services.sync.adapters.tokopedia.client import classify, read_error, throttle_wait
+from services.sync.adapters.tokopedia.client import read_error, throttle_wait
 from services.sync.adapters.tokopedia.webhooks import parse_webhook, sign, verify
 
 FAST = RetryBudget(attempts=4, seconds=10, initial_backoff=0.01, max_backoff=0.05)
@@ -59,8 +59,19 @@ def _adapter(handler: Any) -> TokopediaAdapter:
         (404, "ORD_API_006", FailureKind.PERMANENT),
     ],
 )
-def test_classify(status: int, code: str, kind: FailureKind) -> None:
-    assert classify(status, code) is kind
+async def test_error_kinds(status: int, code: str, kind: FailureKind) -> None:
+    """The platform's code and the HTTP status decide the kind; the code is kept."""
+    once = RetryBudget(attempts=1, seconds=1, initial_backoff=0.01, max_backoff=0.01)
+    adapter = TokopediaAdapter(
+        "http://fs.test",
+        transport=httpx.MockTransport(lambda request: _err(status, code)),
+        retry_budget=once,
+    )
+    shop = _shop()
+    with pytest.raises(AdapterError) as caught:
+        await adapter.find_listing_by_seller_sku(shop, "S")
+    assert caught.value.kind is kind
+    assert caught.value.code == (code or f"http_{status}")
 
 
 def test_read_error_and_throttle_wait() -> None:

@@ -1,9 +1,11 @@
 """HTTP plumbing every marketplace adapter shares (DESIGN §6); no platform names here.
 
 - `pooled_client`: one pooled `httpx.AsyncClient` with explicit timeouts.
-- `HttpTransport.send`: one request; timeouts and transport errors are RETRYABLE,
-  HTTP statuses map through `classify_http_status`, the platform's own error envelope
-  is read by a callable it passes in, Retry-After is kept on the error.
+- `HttpTransport.exchange`: one request (any JSON or raw body, extra headers; the
+  reply keeps status and headers); `send` is its JSON-object form. Timeouts and
+  transport errors are RETRYABLE, HTTP statuses map through `classify_http_status`,
+  the platform's own error envelope is read by a callable it passes in, Retry-After
+  is kept on the error.
 - `HttpTransport.call`: a call through the shop's `TokenBucket`, retried within the
   budget by `call_with_retry`.
 - `HttpTransport.call_refreshing`: on AUTH, refresh the token once (under a per-shop
@@ -48,6 +50,15 @@ class EnvelopeError:
     accepted: bool = False
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A successful answer: the decoded JSON (object or array), status and headers."""
+
+    payload: Any
+    status: int
+    headers: httpx.Headers
+
+
 # Reads a JSON response body: the platform's error (an empty code means none), or None.
 ReadEnvelope = Callable[[Mapping[str, Any]], EnvelopeError | None]
 # Builds the full, freshly signed URL for one attempt (may raise AdapterError).
@@ -69,7 +80,11 @@ def pooled_client(
 
 def retry_after(response: httpx.Response) -> float | None:
     """Retry-After in seconds (delta form), or None when absent or unreadable."""
-    raw = response.headers.get("Retry-After")
+    return retry_after_header(response.headers)
+
+
+def retry_after_header(headers: httpx.Headers) -> float | None:
+    raw = headers.get("Retry-After")
     if raw is None:
         return None
     try:
@@ -95,8 +110,12 @@ class HttpTransport:
         retry_budget: RetryBudget | None = None,
         replicas: int = 1,
         max_connections: int = 20,
+        throttle_wait: Callable[[httpx.Headers], float | None] | None = None,
     ) -> None:
         self.platform = platform
+        # Reads how long a throttled/failed answer asks us to wait (Retry-After by default;
+        # Tokopedia adds X-Ratelimit-Reset-After).
+        self.throttle_wait = throttle_wait or (lambda headers: retry_after_header(headers))
         self.default_rate = default_rate
         self.client = pooled_client(
             timeout=timeout, transport=transport, max_connections=max_connections
@@ -132,7 +151,7 @@ class HttpTransport:
             message,
             code=code,
             http_status=response.status_code if response is not None else None,
-            retry_after=retry_after(response) if response is not None else None,
+            retry_after=self.throttle_wait(response.headers) if response is not None else None,
         )
 
     async def send(
@@ -143,14 +162,44 @@ class HttpTransport:
         *,
         body: Mapping[str, Any] | None = None,
         read_envelope: ReadEnvelope = no_envelope,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """One attempt; raises a classified AdapterError on any failure."""
+        """One attempt answered by a JSON object; raises a classified AdapterError."""
+        reply = await self.exchange(
+            method, path, sign_url, json_body=body, read_envelope=read_envelope, headers=headers
+        )
+        if not isinstance(reply.payload, dict):
+            raise self._error(
+                FailureKind.RETRYABLE, "response is not a JSON object", f"http_{reply.status}"
+            )
+        return reply.payload
+
+    async def exchange(
+        self,
+        method: str,
+        path: str,
+        sign_url: SignUrl,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        read_envelope: ReadEnvelope = no_envelope,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """One attempt with any JSON (or raw) body; the reply keeps status and headers.
+
+        A JSON object answer goes through `read_envelope`; a JSON array answer (REST
+        collections) is returned as is when the status is below 400.
+        """
         url = sign_url()
         self.calls[path] = self.calls.get(path, 0) + 1
         name = self.platform.value
         try:
             response = await self.client.request(
-                method, url, json=dict(body) if body is not None else None
+                method,
+                url,
+                json=json_body if content is None else None,
+                content=content,
+                headers=headers,
             )
         except httpx.TimeoutException as exc:
             log.warning("%s %s timed out", name, path)
@@ -163,16 +212,18 @@ class HttpTransport:
             payload = response.json()
         except ValueError:
             payload = None
+        if isinstance(payload, list) and status < 400:
+            return Reply(payload, status, response.headers)
         if not isinstance(payload, dict):
             kind = classify_http_status(status) or FailureKind.RETRYABLE
             log.warning("%s %s -> %s (no JSON envelope)", name, path, status)
             raise self._error(kind, "response is not a JSON object", f"http_{status}", response)
         error = read_envelope(payload)
         if error is not None and error.accepted:
-            return payload
+            return Reply(payload, status, response.headers)
         code = error.code if error is not None else ""
         if not code and status < 400:
-            return payload
+            return Reply(payload, status, response.headers)
         kind = (
             error.kind
             if error is not None and error.kind is not None

@@ -48,14 +48,13 @@ from services.sync.adapters.tokopedia.client import (
     DEFAULT_ACCOUNTS_URL,
     DEFAULT_BASE_URL,
     TokopediaClient,
-    classify,
 )
 from services.sync.adapters.tokopedia.inventory import TokopediaInventory
 from services.sync.adapters.tokopedia.listings import TokopediaListings
 from services.sync.adapters.tokopedia.orders import TokopediaOrders
 from services.sync.adapters.tokopedia.validation import validate_draft
 
-__all__ = ["TokopediaAdapter", "classify"]
+__all__ = ["TokopediaAdapter"]
 
 
 class TokopediaAdapter:

@@ -13,18 +13,14 @@ Kinds: 401 -> AUTH; 429, 5xx, timeouts and `ERR_TOO_MANY_REQUEST` -> RETRYABLE (
 Per-item rate limit: bulk endpoints count every payload item as one request (§3, DESIGN
 §10), so a call of n items takes n tokens from the shop's bucket before it is sent.
 
-`TokopediaTransport.exchange`: the shared `HttpTransport.send` sends only JSON-object
-bodies and no headers; Tokopedia needs a Bearer header, array bodies and the response's
-`X-Ratelimit-*` headers, so this one method adds them on the same client, counters and
-error mapping (buckets, retry and refresh stay the shared ones).
+Calls go through the shared `HttpTransport.exchange` (Bearer header, array bodies, the
+response's `X-Ratelimit-*` headers kept on the reply).
 """
 
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import Awaitable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -33,13 +29,11 @@ import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
-from services.sync.adapters.errors import AdapterError, FailureKind, classify_http_status
+from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia.validation import permanent
-from services.sync.adapters.transport import HttpTransport
-
-log = logging.getLogger(__name__)
+from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
 
 DEFAULT_BASE_URL = "https://fs.tokopedia.net"
 DEFAULT_ACCOUNTS_URL = "https://accounts.tokopedia.com"
@@ -47,20 +41,7 @@ DEFAULT_RATE_LIMIT = 5.0  # §3: 5 req/s (burst 5), each bulk item counts
 PATH_TOKEN = "/token"
 TOO_MANY = "ERR_TOO_MANY_REQUEST"
 RETRYABLE_CODES = {TOO_MANY, "TOO_MANY_REQUEST", "INTERNAL_SERVER_ERROR"}
-
-
-@dataclass(frozen=True)
-class Reply:
-    payload: dict[str, Any]
-    headers: httpx.Headers
-
-
-def classify(status: int, code: str) -> FailureKind:
-    if status in (429, 408) or status >= 500 or code in RETRYABLE_CODES:
-        return FailureKind.RETRYABLE
-    if status == 401 or code in ("invalid_client", "invalid_token", "UNAUTHORIZED"):
-        return FailureKind.AUTH
-    return classify_http_status(status) or FailureKind.PERMANENT
+AUTH_CODES = {"invalid_client", "invalid_token", "UNAUTHORIZED"}
 
 
 def read_error(payload: Mapping[str, Any]) -> tuple[str, str]:
@@ -84,41 +65,15 @@ def throttle_wait(headers: httpx.Headers) -> float | None:
     return None
 
 
-class TokopediaTransport(HttpTransport):
-    async def exchange(
-        self,
-        method: str,
-        path: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any = None,
-    ) -> Reply:
-        self.calls[path] = self.calls.get(path, 0) + 1
-        try:
-            kw: dict[str, Any] = {} if json_body is None else {"json": json_body}
-            response = await self.client.request(method, url, headers=dict(headers), **kw)
-        except httpx.TimeoutException as exc:
-            log.warning("tokopedia %s timed out", path)
-            raise self._error(FailureKind.RETRYABLE, type(exc).__name__, "timeout") from exc
-        except httpx.TransportError as exc:
-            log.warning("tokopedia %s transport error %s", path, type(exc).__name__)
-            raise self._error(FailureKind.RETRYABLE, type(exc).__name__, "transport") from exc
-        status = response.status_code
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
-            kind = classify_http_status(status) or FailureKind.RETRYABLE
-            raise self._error(kind, "response is not a JSON object", f"http_{status}", response)
-        code, message = read_error(payload)
-        if not code and status < 400:
-            return Reply(payload, response.headers)
-        log.warning("tokopedia %s -> %s %s", path, status, code or "-")
-        error = self._error(classify(status, code), message, code or f"http_{status}", response)
-        if error.kind is FailureKind.RETRYABLE:
-            error.retry_after = throttle_wait(response.headers)
-        raise error
+def read_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
+    code, message = read_error(payload)
+    if not code:
+        return None
+    if code in RETRYABLE_CODES:
+        return EnvelopeError(code, message, FailureKind.RETRYABLE)
+    if code in AUTH_CODES:
+        return EnvelopeError(code, message, FailureKind.AUTH)
+    return EnvelopeError(code, message)
 
 
 def credentials(shop: ShopAuth) -> tuple[str, str]:
@@ -149,7 +104,7 @@ class TokopediaClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.accounts_url = accounts_url.rstrip("/")
-        self.http = TokopediaTransport(
+        self.http = HttpTransport(
             Platform.TOKOPEDIA,
             default_rate=DEFAULT_RATE_LIMIT,
             timeout=timeout,
@@ -157,6 +112,7 @@ class TokopediaClient:
             retry_budget=retry_budget,
             replicas=replicas,
             max_connections=max_connections,
+            throttle_wait=throttle_wait,
         )
 
     @property
@@ -198,7 +154,10 @@ class TokopediaClient:
                 await self.refresh_token(shop)
             assert shop.tokens is not None
             headers = {"Authorization": f"Bearer {shop.tokens.access_token}"}
-            return await self.http.exchange(method, path, url, headers, body)
+            return await self.http.exchange(
+                method, path, lambda: url, json_body=body, headers=headers,
+                read_envelope=read_envelope,
+            )  # fmt: skip
 
         def run() -> Awaitable[Reply]:
             return self.http.call(shop, attempt, budget=budget)
@@ -214,7 +173,9 @@ class TokopediaClient:
         headers = {"Authorization": f"Basic {basic}", "Content-Length": "0"}
 
         def attempt() -> Awaitable[Reply]:
-            return self.http.exchange("POST", PATH_TOKEN, url, headers)
+            return self.http.exchange(
+                "POST", PATH_TOKEN, lambda: url, headers=headers, read_envelope=read_envelope
+            )
 
         reply = await self.http.call(shop, attempt)
         shop.tokens = token_pair(reply.payload)
