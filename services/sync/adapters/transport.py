@@ -163,10 +163,20 @@ class HttpTransport:
         body: Mapping[str, Any] | None = None,
         read_envelope: ReadEnvelope = no_envelope,
         headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> dict[str, Any]:
-        """One attempt answered by a JSON object; raises a classified AdapterError."""
+        """One attempt answered by a JSON object; raises a classified AdapterError.
+
+        `content` sends raw bytes instead of `body` (for signatures over the bytes sent).
+        """
         reply = await self.exchange(
-            method, path, sign_url, json_body=body, read_envelope=read_envelope, headers=headers
+            method,
+            path,
+            sign_url,
+            json_body=body,
+            content=content,
+            read_envelope=read_envelope,
+            headers=headers,
         )
         if not isinstance(reply.payload, dict):
             raise self._error(

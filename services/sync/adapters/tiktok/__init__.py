@@ -3,7 +3,7 @@
 `TikTokAdapter` is a facade over one module per job:
 - signing: app_secret-wrapped string over path, sorted query and raw body; HMAC-SHA256.
 - client: signed requests on the shared `transport` (one pooled `httpx.AsyncClient`
-  with explicit timeouts; signing in an httpx auth flow over the exact bytes sent),
+  with explicit timeouts; the sign covers the exact body bytes sent),
   `x-tts-access-token`, `shop_cipher`, TikTok's codes, token get/refresh.
 - validation: checks before anything is sent; money as decimal strings.
 - listings: products with SKUs and sales attributes; the seller SKU index.

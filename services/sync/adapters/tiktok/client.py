@@ -1,10 +1,9 @@
 """Signed TikTok Shop requests on the shared transport, TikTok's codes, and tokens.
 
-Signing happens in an `httpx.Auth` flow on the adapter's pooled client, over the exact
-URL and body bytes httpx is about to send: the transport's `sign_url` callable (run on
-every attempt, so every retry has a fresh timestamp) builds the unsigned URL and hands
-the app secret, the platform path and the access token to that flow through a
-ContextVar; the flow adds `sign` to the query and the `x-tts-access-token` header.
+Signing (§2.1) covers the path, the query and the raw body: the body is serialised
+once per call, and the transport's `sign_url` callable (run on every attempt, so every
+retry has a fresh timestamp) signs the URL over those exact bytes, which are then sent
+as they are; the access token travels in the `x-tts-access-token` header.
 Codes (§2.1): 36009002 (429) and 36009007 are RETRYABLE; 105002 (token expired) and
 36009004 (invalid token, app_key or timestamp — with fresh timestamps, the token) are
 AUTH: refreshed once, then retried once; 106001 (invalid sign), 106013, 105005, 36009033
@@ -13,10 +12,9 @@ and every other code are PERMANENT, with TikTok's code and message kept.
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Awaitable, Generator, Iterable, Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -60,36 +58,11 @@ def read_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
     return EnvelopeError(str(code), str(payload.get("message") or ""), classify_code(str(code)))
 
 
-@dataclass(frozen=True)
-class _Pending:
-    app_secret: str
-    path: str
-    access_token: str
-
-
-_PENDING: ContextVar[_Pending | None] = ContextVar("tiktok_pending_sign", default=None)
-
-
-class SignRequest(httpx.Auth):
-    """Signs the request httpx is about to send (query + raw body), then sends it."""
-
-    requires_request_body = True
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        pending = _PENDING.get()
-        if pending is not None:
-            _PENDING.set(None)
-            multipart = request.headers.get("content-type", "").startswith("multipart/")
-            value = sign(
-                pending.app_secret,
-                pending.path,
-                request.url.params.multi_items(),
-                request.content,
-                multipart=multipart,
-            )
-            request.url = request.url.copy_add_param("sign", value)
-            request.headers["x-tts-access-token"] = pending.access_token
-        yield request
+def json_bytes(body: Mapping[str, Any] | None) -> bytes:
+    """The body as sent (httpx's own compact JSON form), so the sign covers those bytes."""
+    if body is None:
+        return b""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def app_credentials(shop: ShopAuth) -> tuple[str, str]:
@@ -122,7 +95,6 @@ class TikTokClient:
             replicas=replicas,
             max_connections=max_connections,
         )
-        self.http.client.auth = SignRequest()
         self._ciphers: dict[str, str] = {}
 
     async def aclose(self) -> None:
@@ -137,23 +109,36 @@ class TikTokClient:
         method: str,
         path: str,
         params: Iterable[tuple[str, Any]],
-        body: Mapping[str, Any] | None,
+        content: bytes,
         cipher: str,
     ) -> Awaitable[dict[str, Any]]:
+        """One signed attempt: a fresh timestamp, the sign over query and `content`."""
+        app_key, app_secret = app_credentials(shop)
+        if shop.tokens is None:
+            raise AdapterError(
+                FailureKind.AUTH, Platform.TIKTOK_SHOP, "no access token", code="no_token"
+            )
+        token = shop.tokens.access_token
+
         def sign_url() -> str:
-            app_key, app_secret = app_credentials(shop)
-            if shop.tokens is None:
-                raise AdapterError(
-                    FailureKind.AUTH, Platform.TIKTOK_SHOP, "no access token", code="no_token"
-                )
             query: list[tuple[str, Any]] = [("app_key", app_key), ("timestamp", int(time.time()))]
             if cipher:
                 query.append(("shop_cipher", cipher))
             query += [(k, v) for k, v in params if v is not None]
-            _PENDING.set(_Pending(app_secret, path, shop.tokens.access_token))
-            return f"{self.base_url}{path}?{urlencode(query)}"
+            signed = sign(app_secret, path, [(k, str(v)) for k, v in query], content)
+            return f"{self.base_url}{path}?{urlencode([*query, ('sign', signed)])}"
 
-        return self.http.send(method, path, sign_url, body=body, read_envelope=read_envelope)
+        headers = {"x-tts-access-token": token}
+        if content:
+            headers["content-type"] = "application/json"
+        return self.http.send(
+            method,
+            path,
+            sign_url,
+            content=content or None,
+            read_envelope=read_envelope,
+            headers=headers,
+        )
 
     async def call(
         self,
@@ -168,10 +153,11 @@ class TikTokClient:
     ) -> dict[str, Any]:
         """A shop API call: rate limited, retried, refreshed once on AUTH; returns `data`."""
         params = list(params)
+        content = json_bytes(body)
         shop_cipher = await self.cipher(shop) if cipher else ""
 
         def attempt() -> Awaitable[dict[str, Any]]:
-            return self._send(shop, method, path, params, body, shop_cipher)
+            return self._send(shop, method, path, params, content, shop_cipher)
 
         def run() -> Awaitable[dict[str, Any]]:
             return self.http.call(shop, attempt, budget=budget)
@@ -198,12 +184,8 @@ class TikTokClient:
             [("app_key", app_key), ("app_secret", app_secret), *query]
         )
 
-        def sign_url() -> str:
-            _PENDING.set(None)
-            return url
-
         def attempt() -> Awaitable[dict[str, Any]]:
-            return self.http.send("GET", path, sign_url, read_envelope=read_envelope)
+            return self.http.send("GET", path, lambda: url, read_envelope=read_envelope)
 
         payload = await self.http.call(shop, attempt)
         shop.tokens = token_pair(payload.get("data") or {})
