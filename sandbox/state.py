@@ -80,6 +80,16 @@ class Shop:
     # Every request that reached the shop's API, for tests: (monotonic time, path).
     requests: list[tuple[float, str]] = field(default_factory=list)
 
+    def find_sku(self, seller_sku: str) -> tuple[Listing, Model | None] | None:
+        """The listing (and model) selling `seller_sku`: a model's SKU, or a model-less item's."""
+        for listing in self.listings.values():
+            if not listing.models and listing.seller_sku == seller_sku:
+                return listing, None
+            for model in listing.models:
+                if model.seller_sku == seller_sku:
+                    return listing, model
+        return None
+
     def issue_tokens(self, access_ttl: float, refresh_ttl: float) -> None:
         now = time.time()
         self.access_token = secrets.token_hex(16)

@@ -3,7 +3,7 @@
 Each platform supplies the body, its signed headers and its `RetryPolicy` (how long it
 waits for an answer, which answers count as received, and the delays before each
 retry). This module owns what they share: the retry loop, time compression for tests
-(`Shop.webhook_time_scale`: 0.001 turns Lazada's 30-minute interval into 1.8 s), the
+(the registration's `time_scale`: 0.001 turns Lazada's 30-minute interval into 1.8 s), the
 per-shop drop / duplicate / reorder switches (`FaultSwitches.webhook_*`), and a
 delivery log tests read through `GET /_sandbox/<platform>/shops/<id>/webhook`.
 """
@@ -11,6 +11,7 @@ delivery log tests read through `GET /_sandbox/<platform>/shops/<id>/webhook`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,8 +21,8 @@ import httpx
 if TYPE_CHECKING:
     from sandbox.state import Shop
 
-# A message held back for reordering waits for the shop's next message, at most this long
-# (real seconds), so reordering never turns into a loss.
+# A message held back for reordering waits until the shop's next message has made its
+# first attempt, at most this long (real seconds), so reordering never turns into a loss.
 REORDER_HOLD_SECONDS = 1.0
 
 
@@ -38,6 +39,8 @@ class RetryPolicy:
     received: Callable[[int], bool] = answered_2xx
     # WooCommerce disables a webhook after this many consecutive failed deliveries.
     disable_after_failures: int | None = None
+    # Shopee and TikTok Shop count an answer as received only when its body is empty.
+    empty_body: bool = False
 
 
 NO_RETRY = RetryPolicy(delays=())
@@ -79,7 +82,8 @@ class ShopWebhooks:
     consecutive_failures: int = 0
     log: list[DeliveryRecord] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    next_message: asyncio.Event = field(default_factory=asyncio.Event)
+    # Held-back messages, each released once the next message has made its first attempt.
+    waiting: list[asyncio.Event] = field(default_factory=list)
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -106,17 +110,20 @@ def send(
     faults = shop.faults
     record = DeliveryRecord(topic=topic, body=body)
     hooks.log.append(record)
-    # Wake a message held back for reordering: this one overtakes it.
-    hooks.next_message.set()
-    hooks.next_message = asyncio.Event()
+    # Messages held back for reordering go out after this one's first attempt: it overtakes them.
+    overtaken, hooks.waiting = hooks.waiting, []
     if faults.roll(faults.webhook_drop_rate):
         record.dropped = True
+        _release(overtaken)
         return record
     record.held = faults.roll(faults.webhook_reorder_rate)
+    hold = asyncio.Event() if record.held else None
+    if hold is not None:
+        hooks.waiting.append(hold)
     copies = 2 if faults.roll(faults.webhook_duplicate_rate) else 1
     record.duplicate = copies == 2
     task = asyncio.create_task(
-        _deliver(hooks, record, dict(headers), policy, copies, hooks.next_message)
+        _deliver(hooks, record, dict(headers), policy, copies, hold, overtaken)
     )
     hooks.tasks.add(task)
     task.add_done_callback(hooks.tasks.discard)
@@ -135,25 +142,29 @@ async def _deliver(
     headers: dict[str, str],
     policy: RetryPolicy,
     copies: int,
-    overtaken: asyncio.Event,
+    hold: asyncio.Event | None,
+    overtaken: list[asyncio.Event],
 ) -> None:
-    if record.held:
-        try:
-            await asyncio.wait_for(overtaken.wait(), REORDER_HOLD_SECONDS)
-            await asyncio.sleep(0.05)  # let the overtaking message go out first
-        except TimeoutError:
-            pass
-    url = hooks.url
-    async with httpx.AsyncClient(timeout=policy.ack_timeout) as client:
-        for _ in range(copies):
-            delivered = await _attempts(client, url, record, headers, policy, hooks.time_scale)
-            if not delivered:
-                hooks.consecutive_failures += 1
-                limit = policy.disable_after_failures
-                if limit is not None and hooks.consecutive_failures >= limit:
-                    hooks.disabled = True
-                return
-            hooks.consecutive_failures = 0
+    try:
+        if hold is not None:
+            # When nothing overtakes it in time, it is sent anyway.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(hold.wait(), REORDER_HOLD_SECONDS)
+        url = hooks.url
+        async with httpx.AsyncClient(timeout=policy.ack_timeout) as client:
+            for _ in range(copies):
+                delivered = await _attempts(
+                    client, url, record, headers, policy, hooks.time_scale, overtaken
+                )
+                if not delivered:
+                    hooks.consecutive_failures += 1
+                    limit = policy.disable_after_failures
+                    if limit is not None and hooks.consecutive_failures >= limit:
+                        hooks.disabled = True
+                    return
+                hooks.consecutive_failures = 0
+    finally:
+        _release(overtaken)
 
 
 async def _attempts(
@@ -163,17 +174,32 @@ async def _attempts(
     headers: dict[str, str],
     policy: RetryPolicy,
     time_scale: float,
+    overtaken: list[asyncio.Event],
 ) -> bool:
     for attempt in range(len(policy.delays) + 1):
         record.attempts += 1
         try:
             response = await client.post(url, content=record.body, headers=headers)
             record.last_status = response.status_code
-            if policy.received(response.status_code):
+            if policy.received(response.status_code) and not (
+                policy.empty_body and response.content
+            ):
                 record.delivered = True
                 return True
         except httpx.HTTPError:
             record.last_status = None
+        finally:
+            _release(overtaken)  # the first attempt is out: held messages may follow
         if attempt < len(policy.delays):
-            await asyncio.sleep(policy.delays[attempt] * time_scale)
+            await pause(policy.delays[attempt] * time_scale)
     return False
+
+
+async def pause(seconds: float) -> None:
+    """The wait between attempts (a seam, so tests can record the schedule)."""
+    await asyncio.sleep(seconds)
+
+
+def _release(events: list[asyncio.Event]) -> None:
+    for event in events:
+        event.set()

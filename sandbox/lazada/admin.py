@@ -1,31 +1,36 @@
-"""Admin API for Lazada shops under `/_sandbox/lazada/` (tests and demos only)."""
+"""Admin API for Lazada shops under `/_sandbox/lazada/` (tests and demos only).
+
+Orders are placed `pending`; cancel → `canceled`, ship → `shipped`; each change pushes
+message_type 0 per order line (sandbox/lazada/push.py). `POST listings/<seller_sku>
+{"price"?, "stock"?}` edits a SKU as in the seller center: a stock edit that leaves
+sellable stock below the shallow-stock threshold pushes message_type 6; a price edit
+pushes nothing (⚠ type 3's `action` values are elided in MARKETPLACES.md §4.4).
+"""
 
 from __future__ import annotations
 
 import secrets
-import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from sandbox.admin_common import ShopAdminBase, bad, read_json
+from sandbox.admin_common import bad, read_json
+from sandbox.admin_orders import Edit, ShopAdmin, single_model_listing
 from sandbox.lazada.auth import ACCESS_TTL, REFRESH_TTL
 from sandbox.lazada.envelope import PLATFORM
-from sandbox.lazada.products import find_sku, product_wire
-from sandbox.lazada.push import send_order_push
-from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
+from sandbox.lazada.products import product_wire
+from sandbox.lazada.push import send_order_push, send_shallow_stock
+from sandbox.state import Listing, Order, Shop
 
 
-class LazadaAdmin(ShopAdminBase):
-    def __init__(self, state: SandboxState) -> None:
-        self.state = state
-
-    def _shop(self, request: Request) -> Shop | None:
-        try:
-            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
-        except ValueError:
-            return None
+class LazadaAdmin(ShopAdmin):
+    platform = PLATFORM
+    listing_status = "active"
+    order_status = "pending"
+    action_status: ClassVar[Mapping[str, str]] = {"cancel": "canceled", "ship": "shipped"}
+    unique_skus = True
 
     async def create_shop(self, request: Request) -> Response:
         try:
@@ -63,69 +68,24 @@ class LazadaAdmin(ShopAdminBase):
             status_code=201,
         )
 
-    async def listings(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        return JSONResponse({"listings": [product_wire(x) for x in shop.listings.values()]})
+    def listing_json(self, listing: Listing) -> dict[str, Any]:
+        return product_wire(listing)
 
-    async def seed_listing(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        body = await read_json(request)
-        sku = str(body.get("seller_sku") or "")
-        if not sku or find_sku(shop, sku):
-            return bad("seller_sku is required and must be new")
-        price, stock = float(body.get("price", 1.0)), int(body.get("stock", 0))
-        model = Model(self.state.next_id(), sku, [], price, stock)
-        listing = Listing(
-            self.state.next_id(), str(body.get("title") or sku), sku, "active", price, 0,
-            models=[model],
-        )  # fmt: skip
-        shop.listings[listing.item_id] = listing
-        return JSONResponse(product_wire(listing), status_code=201)
+    def new_listing(self, sku: str, title: str, price: float, stock: int) -> Listing:
+        return single_model_listing(self.state, sku, title, price, stock, "active", sku)
 
-    async def place_order(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        lines = (await read_json(request)).get("lines")
-        if not isinstance(lines, list) or not lines:
-            return bad("lines is required")
-        picked = []
-        for line in lines:
-            sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
-            found = find_sku(shop, sku)
-            if found is None or quantity <= 0:
-                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
-            if found[1].stock < quantity:
-                return bad(f"not enough stock for {sku!r}", 409)
-            picked.append((found, sku, quantity))
-        records = []
-        for (listing, model), sku, quantity in picked:
-            model.stock -= quantity
-            listing.touch()
-            records.append(
-                OrderLineRecord(listing.item_id, model.model_id, sku, quantity, model.price)
-            )
-        order_id = str(self.state.next_id() * 1000 + secrets.randbelow(1000))
-        shop.orders[order_id] = Order(order_sn=order_id, status="pending", lines=records)
-        send_order_push(shop, shop.orders[order_id])
-        return JSONResponse({"order_id": order_id}, status_code=201)
+    def new_order_id(self) -> str:
+        return str(self.state.next_id() * 1000 + secrets.randbelow(1000))
 
-    async def order_action(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        order = shop.orders.get(request.path_params["order_id"])
-        action = request.path_params["action"]
-        if order is None or action not in ("cancel", "ship"):
-            return bad("order not found", 404)
-        order.status = "canceled" if action == "cancel" else "shipped"
-        order.update_time = int(time.time())
+    def order_changed(self, shop: Shop, order: Order) -> None:
         send_order_push(shop, order)
-        return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
+
+    def listing_edited(self, shop: Shop, edit: Edit) -> list[str]:
+        # Only the shallow-stock message (type 6) is sent; see sandbox/lazada/push.py.
+        if edit.model is None or "stock" not in edit.changed:
+            return []
+        sent = send_shallow_stock(shop, edit.model, edit.before_stock)
+        return ["shallow_stock"] if sent else []
 
     async def expire_token(self, request: Request) -> Response:
         shop = self._shop(request)
@@ -133,18 +93,3 @@ class LazadaAdmin(ShopAdminBase):
             return bad("shop not found", 404)
         shop.access_expires_at = 0.0
         return JSONResponse({"shop_id": str(shop.shop_id), "expired": True})
-
-    def routes(self) -> list[Route]:
-        base = "/lazada/shops"
-        one = base + "/{shop_id}"
-        return [
-            Route(base, self.create_shop, methods=["POST"]),
-            Route(one + "/listings", self.listings, methods=["GET"]),
-            Route(one + "/listings", self.seed_listing, methods=["POST"]),
-            Route(one + "/webhook", self.webhook, methods=["GET", "POST"]),
-            Route(one + "/orders", self.place_order, methods=["POST"]),
-            Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
-            Route(one + "/faults", self.faults, methods=["GET", "POST"]),
-            Route(one + "/requests", self.requests, methods=["GET"]),
-            Route(one + "/token/expire", self.expire_token, methods=["POST"]),
-        ]

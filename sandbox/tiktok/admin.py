@@ -3,35 +3,35 @@
 `POST shops` returns the platform's own credential names (`app_key`, `app_secret`,
 `shop_id`, `shop_cipher`, `access_token`, `refresh_token`) plus the shop's region,
 currency, warehouse and rate limit (default 50 req/s per API, §2.2). Orders placed here
-start AWAITING_SHIPMENT; cancel → CANCELLED, ship → IN_TRANSIT.
-⚠ Webhook delivery (type 1 ORDER_STATUS_CHANGE) is not implemented yet.
+start AWAITING_SHIPMENT; cancel → CANCELLED, ship → IN_TRANSIT, and each change sends
+type 1 ORDER_STATUS_CHANGE to the registered URL (sandbox/tiktok/push.py).
+`POST listings/<seller_sku> {"price"?, "stock"?}` edits a SKU as in the seller center:
+a stock edit that drops it to LOW_STOCK / OUT_OF_STOCK sends type 27
+INVENTORY_STATUS_CHANGE; a price edit sends nothing.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from sandbox.admin_common import ShopAdminBase, bad, read_json
-from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
+from sandbox.admin_common import bad, read_json
+from sandbox.admin_orders import Edit, ShopAdmin, single_model_listing
+from sandbox.state import Listing, Order, Shop
+from sandbox.tiktok import push
 from sandbox.tiktok.auth import ACCESS_TTL, REFRESH_TTL
 from sandbox.tiktok.envelope import DEFAULT_RATE_LIMIT, PLATFORM
 
 
-class TikTokAdmin(ShopAdminBase):
-    def __init__(self, state: SandboxState) -> None:
-        self.state = state
-
-    def _shop(self, request: Request) -> Shop | None:
-        try:
-            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
-        except ValueError:
-            return None
+class TikTokAdmin(ShopAdmin):
+    platform = PLATFORM
+    listing_status = "ACTIVATE"
+    order_status = "AWAITING_SHIPMENT"
+    action_status: ClassVar[Mapping[str, str]] = {"cancel": "CANCELLED", "ship": "IN_TRANSIT"}
 
     async def create_shop(self, request: Request) -> Response:
         try:
@@ -77,87 +77,25 @@ class TikTokAdmin(ShopAdminBase):
             status_code=201,
         )
 
-    async def listings(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        return JSONResponse({"listings": [_listing_json(x) for x in shop.listings.values()]})
+    def listing_json(self, listing: Listing) -> dict[str, Any]:
+        return _listing_json(listing)
 
-    async def seed_listing(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        body = await read_json(request)
-        sku = str(body.get("seller_sku") or "")
-        if not sku:
-            return bad("seller_sku is required")
-        price, stock = float(body.get("price", 1.0)), int(body.get("stock", 0))
-        model = Model(self.state.next_id(), sku, [], price, stock)
-        listing = Listing(
-            item_id=self.state.next_id(),
-            name=str(body.get("title") or sku),
-            seller_sku="",
-            status="ACTIVATE",
-            price=price,
-            stock=0,
-            models=[model],
-        )
-        shop.listings[listing.item_id] = listing
-        return JSONResponse(_listing_json(listing), status_code=201)
+    def new_listing(self, sku: str, title: str, price: float, stock: int) -> Listing:
+        # TikTok Shop sells SKUs: the seller SKU lives on the product's only SKU.
+        return single_model_listing(self.state, sku, title, price, stock, "ACTIVATE", "")
 
-    async def place_order(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        lines = (await read_json(request)).get("lines")
-        if not isinstance(lines, list) or not lines:
-            return bad("lines is required")
-        skus = {m.seller_sku: (x, m) for x in shop.listings.values() for m in x.models}
-        picked = []
-        for line in lines:
-            sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
-            if sku not in skus or quantity <= 0:
-                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
-            if skus[sku][1].stock < quantity:
-                return bad(f"not enough stock for {sku!r}", 409)
-            picked.append((sku, quantity))
-        records = []
-        for sku, quantity in picked:
-            listing, model = skus[sku]
-            model.stock -= quantity
-            listing.touch()
-            records.append(
-                OrderLineRecord(listing.item_id, model.model_id, sku, quantity, model.price)
-            )
-        order_id = f"57{self.state.next_id():016d}"
-        shop.orders[order_id] = Order(order_sn=order_id, status="AWAITING_SHIPMENT", lines=records)
-        return JSONResponse({"order_id": order_id}, status_code=201)
+    def new_order_id(self) -> str:
+        return f"57{self.state.next_id():016d}"
 
-    async def order_action(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        order = shop.orders.get(request.path_params["order_id"])
-        action = request.path_params["action"]
-        if order is None or action not in ("cancel", "ship"):
-            return bad("order not found", 404)
-        order.status = "CANCELLED" if action == "cancel" else "IN_TRANSIT"
-        order.update_time = int(time.time())
-        return JSONResponse({"order_id": order.order_sn, "order_status": order.status})
+    def order_changed(self, shop: Shop, order: Order) -> None:
+        push.send_order_status(shop, order)
 
-    def routes(self) -> list[Route]:
-        base = "/tiktok/shops"
-        one = base + "/{shop_id}"
-        return [
-            Route(base, self.create_shop, methods=["POST"]),
-            Route(one + "/listings", self.listings, methods=["GET"]),
-            Route(one + "/listings", self.seed_listing, methods=["POST"]),
-            Route(one + "/orders", self.place_order, methods=["POST"]),
-            Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
-            Route(one + "/faults", self.faults, methods=["GET", "POST"]),
-            Route(one + "/requests", self.requests, methods=["GET"]),
-            Route(one + "/token/expire", self.expire_token, methods=["POST"]),
-        ]
+    def listing_edited(self, shop: Shop, edit: Edit) -> list[str]:
+        # Only stock has a documented webhook (type 27); see sandbox/tiktok/push.py.
+        if edit.model is None or "stock" not in edit.changed:
+            return []
+        sent = push.send_inventory_status(shop, edit.listing, edit.model, edit.before_stock)
+        return ["inventory_status_change"] if sent else []
 
 
 def _listing_json(x: Listing) -> dict[str, Any]:

@@ -23,13 +23,7 @@ MAX_STOCK = 999_999
 
 
 def find_sku(shop: Shop, sku: str) -> tuple[Listing, Model | None] | None:
-    for listing in shop.listings.values():
-        if not listing.models and listing.seller_sku == sku:
-            return listing, None
-        for model in listing.models:
-            if model.seller_sku == sku:
-                return listing, model
-    return None
+    return shop.find_sku(sku)
 
 
 def _product_error(p: Any) -> str:
