@@ -257,6 +257,10 @@ class HttpTransport:
             attempt, bucket=self.bucket(shop), budget=budget or self.budget
         )
 
+    def refresh_lock(self, shop: ShopAuth) -> asyncio.Lock:
+        """The shop's lock around token refreshes (one refresh at a time per shop)."""
+        return self._refresh_locks.setdefault(shop.shop_id, asyncio.Lock())
+
     async def call_refreshing(
         self,
         shop: ShopAuth,
@@ -279,8 +283,7 @@ class HttpTransport:
         token_used: str,
         refresh: Callable[[ShopAuth], Awaitable[object]],
     ) -> None:
-        lock = self._refresh_locks.setdefault(shop.shop_id, asyncio.Lock())
-        async with lock:
+        async with self.refresh_lock(shop):
             # Another call already refreshed (refresh tokens are often single use).
             if shop.tokens is not None and shop.tokens.access_token != token_used:
                 return

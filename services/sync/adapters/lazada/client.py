@@ -19,11 +19,17 @@ import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.lazada.signing import api_sign
 from services.sync.adapters.lazada.validation import permanent
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.tokens import (
+    access_token,
+    authorized_call,
+    fetch_tokens,
+    refresh_token_of,
+)
 from services.sync.adapters.transport import EnvelopeError, HttpTransport, ReadEnvelope
 
 DEFAULT_BASE_URL = "https://api.lazada.sg/rest"
@@ -130,11 +136,7 @@ class LazadaClient:
         query = {k: str(v) for k, v in params if v is not None}
         query.update(app_key=app_key, timestamp=str(int(time.time() * 1000)), sign_method="sha256")
         if seller:
-            if shop.tokens is None:
-                raise AdapterError(
-                    FailureKind.AUTH, Platform.LAZADA, "shop has no access token", code="no_token"
-                )
-            query["access_token"] = shop.tokens.access_token
+            query["access_token"] = access_token(self.http, shop)
         query["sign"] = api_sign(app_secret, api_path, query)
         return urlencode(query)
 
@@ -171,10 +173,7 @@ class LazadaClient:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._send(shop, method, api_path, fixed, accept=accept)
 
-        def run() -> Awaitable[dict[str, Any]]:
-            return self.http.call(shop, attempt, budget=budget)
-
-        return await self.http.call_refreshing(shop, run, self.refresh_token)
+        return await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
 
     # -- authorization --------------------------------------------------------------
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
@@ -193,25 +192,20 @@ class LazadaClient:
     async def _token(
         self, shop: ShopAuth, api_path: str, params: list[tuple[str, Any]]
     ) -> TokenPair:
+        """A token call on the auth host; the new pair is kept on `shop` at once."""
+
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._send(shop, "POST", api_path, params, seller=False)
 
-        payload = await self.http.call(shop, attempt)
-        shop.tokens = token_pair(payload)
-        return shop.tokens
+        return await fetch_tokens(self.http, shop, attempt, token_pair)
 
     async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
         return await self._token(shop, PATH_TOKEN_CREATE, [("code", code)])
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """Keep the latest refresh token (§4.2): the new pair is stored on `shop` at once."""
-        if shop.tokens is None:
-            raise AdapterError(
-                FailureKind.AUTH, Platform.LAZADA, "no refresh token", code="no_token"
-            )
-        return await self._token(
-            shop, PATH_TOKEN_REFRESH, [("refresh_token", shop.tokens.refresh_token)]
-        )
+        refresh = refresh_token_of(self.http, shop)
+        return await self._token(shop, PATH_TOKEN_REFRESH, [("refresh_token", refresh)])
 
 
 def token_pair(payload: Mapping[str, Any]) -> TokenPair:

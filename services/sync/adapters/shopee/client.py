@@ -18,11 +18,17 @@ import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopee.signing import api_sign, public_base_string, shop_base_string
 from services.sync.adapters.shopee.validation import permanent
+from services.sync.adapters.tokens import (
+    access_token,
+    authorized_call,
+    fetch_tokens,
+    refresh_token_of,
+)
 from services.sync.adapters.transport import EnvelopeError, HttpTransport, ReadEnvelope
 
 DEFAULT_BASE_URL = "https://partner.shopeemobile.com"
@@ -115,11 +121,7 @@ class ShopeeClient:
         timestamp = int(time.time())
         query: list[tuple[str, Any]] = [("partner_id", partner_id), ("timestamp", timestamp)]
         if shop_api:
-            if shop.tokens is None:
-                raise AdapterError(
-                    FailureKind.AUTH, Platform.SHOPEE, "shop has no access token", code="no_token"
-                )
-            token = shop.tokens.access_token
+            token = access_token(self.http, shop)
             base = shop_base_string(partner_id, path, timestamp, token, shop.shop_id)
             query += [("access_token", token), ("shop_id", shop.shop_id)]
         else:
@@ -166,16 +168,15 @@ class ShopeeClient:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._send(shop, method, path, params=params, body=body, accept=accept)
 
-        def run() -> Awaitable[dict[str, Any]]:
-            return self.http.call(shop, attempt, budget=budget)
+        return await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
 
-        return await self.http.call_refreshing(shop, run, self.refresh_token)
+    async def _token(self, shop: ShopAuth, path: str, body: Mapping[str, Any]) -> TokenPair:
+        """A public token call; the new pair is kept on `shop` at once."""
 
-    async def public(self, shop: ShopAuth, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._send(shop, "POST", path, body=body, shop_api=False)
 
-        return await self.http.call(shop, attempt)
+        return await fetch_tokens(self.http, shop, attempt, token_pair)
 
     # -- authorization --------------------------------------------------------------
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
@@ -188,32 +189,15 @@ class ShopeeClient:
 
     async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
         partner_id, _ = partner(shop)
-        payload = await self.public(
-            shop,
-            PATH_TOKEN_GET,
-            {"code": code, "shop_id": int(shop.shop_id), "partner_id": partner_id},
-        )
-        shop.tokens = token_pair(payload)
-        return shop.tokens
+        body = {"code": code, "shop_id": int(shop.shop_id), "partner_id": partner_id}
+        return await self._token(shop, PATH_TOKEN_GET, body)
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """Refresh tokens are single use: the new pair is stored on `shop` at once."""
-        if shop.tokens is None:
-            raise AdapterError(
-                FailureKind.AUTH, Platform.SHOPEE, "no refresh token", code="no_token"
-            )
+        refresh = refresh_token_of(self.http, shop)
         partner_id, _ = partner(shop)
-        payload = await self.public(
-            shop,
-            PATH_TOKEN_REFRESH,
-            {
-                "refresh_token": shop.tokens.refresh_token,
-                "partner_id": partner_id,
-                "shop_id": int(shop.shop_id),
-            },
-        )
-        shop.tokens = token_pair(payload)
-        return shop.tokens
+        body = {"refresh_token": refresh, "partner_id": partner_id, "shop_id": int(shop.shop_id)}
+        return await self._token(shop, PATH_TOKEN_REFRESH, body)
 
 
 def token_pair(payload: Mapping[str, Any]) -> TokenPair:

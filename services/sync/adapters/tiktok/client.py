@@ -23,11 +23,17 @@ import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok.signing import sign
 from services.sync.adapters.tiktok.validation import permanent
+from services.sync.adapters.tokens import (
+    access_token,
+    authorized_call,
+    fetch_tokens,
+    refresh_token_of,
+)
 from services.sync.adapters.transport import EnvelopeError, HttpTransport
 
 DEFAULT_BASE_URL = "https://open-api.tiktokglobalshop.com"
@@ -114,11 +120,7 @@ class TikTokClient:
     ) -> Awaitable[dict[str, Any]]:
         """One signed attempt: a fresh timestamp, the sign over query and `content`."""
         app_key, app_secret = app_credentials(shop)
-        if shop.tokens is None:
-            raise AdapterError(
-                FailureKind.AUTH, Platform.TIKTOK_SHOP, "no access token", code="no_token"
-            )
-        token = shop.tokens.access_token
+        token = access_token(self.http, shop)
 
         def sign_url() -> str:
             query: list[tuple[str, Any]] = [("app_key", app_key), ("timestamp", int(time.time()))]
@@ -159,10 +161,7 @@ class TikTokClient:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._send(shop, method, path, params, content, shop_cipher)
 
-        def run() -> Awaitable[dict[str, Any]]:
-            return self.http.call(shop, attempt, budget=budget)
-
-        payload = await self.http.call_refreshing(shop, run, self.refresh_token)
+        payload = await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
         return dict(payload.get("data") or {})
 
     async def cipher(self, shop: ShopAuth) -> str:
@@ -187,9 +186,7 @@ class TikTokClient:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self.http.send("GET", path, lambda: url, read_envelope=read_envelope)
 
-        payload = await self.http.call(shop, attempt)
-        shop.tokens = token_pair(payload.get("data") or {})
-        return shop.tokens
+        return await fetch_tokens(self.http, shop, attempt, read_token_answer)
 
     async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
         query = [("auth_code", code), ("grant_type", "authorized_code")]
@@ -197,12 +194,15 @@ class TikTokClient:
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """Refresh tokens may be single use: the new pair is stored on `shop` at once."""
-        if shop.tokens is None:
-            raise AdapterError(
-                FailureKind.AUTH, Platform.TIKTOK_SHOP, "no refresh token", code="no_token"
-            )
-        query = [("refresh_token", shop.tokens.refresh_token), ("grant_type", "refresh_token")]
+        query = [
+            ("refresh_token", refresh_token_of(self.http, shop)),
+            ("grant_type", "refresh_token"),
+        ]
         return await self._token(shop, PATH_TOKEN_REFRESH, query)
+
+
+def read_token_answer(payload: Mapping[str, Any]) -> TokenPair:
+    return token_pair(payload.get("data") or {})
 
 
 def token_pair(data: Mapping[str, Any]) -> TokenPair:

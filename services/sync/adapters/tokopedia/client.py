@@ -32,6 +32,7 @@ from services.sync.adapters.base import ShopAuth, TokenPair
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.tokens import authorized_call, ensure_token, fetch_tokens
 from services.sync.adapters.tokopedia.validation import permanent
 from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
 
@@ -150,19 +151,14 @@ class TokopediaClient:
         async def attempt() -> Reply:
             for _ in range(items - 1):  # the retry helper takes the first token
                 await bucket.acquire()
-            if shop.tokens is None or shop.tokens.access_expires_at <= datetime.now(UTC):
-                await self.refresh_token(shop)
-            assert shop.tokens is not None
-            headers = {"Authorization": f"Bearer {shop.tokens.access_token}"}
+            token = await ensure_token(self.http, shop, self.refresh_token)
+            headers = {"Authorization": f"Bearer {token}"}
             return await self.http.exchange(
                 method, path, lambda: url, json_body=body, headers=headers,
                 read_envelope=read_envelope,
             )  # fmt: skip
 
-        def run() -> Awaitable[Reply]:
-            return self.http.call(shop, attempt, budget=budget)
-
-        return await self.http.call_refreshing(shop, run, self.refresh_token)
+        return await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """A new client-credentials token (there is no refresh token); kept on `shop`."""
@@ -177,9 +173,7 @@ class TokopediaClient:
                 "POST", PATH_TOKEN, lambda: url, headers=headers, read_envelope=read_envelope
             )
 
-        reply = await self.http.call(shop, attempt)
-        shop.tokens = token_pair(reply.payload)
-        return shop.tokens
+        return await fetch_tokens(self.http, shop, attempt, lambda reply: token_pair(reply.payload))
 
 
 def token_pair(payload: Mapping[str, Any]) -> TokenPair:
