@@ -1,0 +1,234 @@
+"""Admin API for WooCommerce shops under `/_sandbox/woocommerce/` (tests and demos only).
+
+`POST shops` answers `consumer_key` (`ck_…`), `consumer_secret` (`cs_…`),
+`webhook_secret`, `shop_id`, plus `site_url` (the WordPress home URL the adapter
+targets: `<sandbox>/woocommerce`), `currency` and `rate_limit`. Orders are placed as
+`processing` (paid) and send `order.created`; `/cancel` (-> `cancelled`, stock back,
+as core) and `/ship` (-> `completed`; core has no shipped status) send
+`order.updated`. `products/edit` changes a product's or variation's price/stock as a
+merchant would in wp-admin and sends `product.updated` with that record;
+`products/trash` removes one (so an adapter's cached id goes stale).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.admin_common import ShopAdminBase, bad
+from sandbox.state import Listing, Order, OrderLineRecord, SandboxState, Shop
+from sandbox.woocommerce import hooks
+from sandbox.woocommerce.base import PLATFORM, WooError
+from sandbox.woocommerce.catalog import (
+    apply_fields,
+    find_sku,
+    product_wire,
+    variation_as_product,
+)
+from sandbox.woocommerce.orders import order_wire
+
+DEFAULT_RATE = 10.0
+STATUS = {"cancel": "cancelled", "ship": "completed"}
+
+
+def _key(prefix: str) -> str:
+    return prefix + secrets.token_hex(20)  # core: 'ck_' / 'cs_' . wc_rand_hash() (40 hex)
+
+
+class WooCommerceAdmin(ShopAdminBase):
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    def _shop(self, request: Request) -> Shop | None:
+        try:
+            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
+        except ValueError:
+            return None
+
+    async def create_shop(self, request: Request) -> Response:
+        try:
+            body = await self._json(request)
+        except ValueError as exc:
+            return bad(str(exc))
+        shop_id = self.state.next_id()
+        home = str(request.base_url).rstrip("/") + "/" + PLATFORM
+        credentials = {
+            "consumer_key": _key("ck_"),
+            "consumer_secret": _key("cs_"),
+            "webhook_secret": secrets.token_urlsafe(24),
+            "home_url": home,
+            "site_salt": secrets.token_hex(16),
+        }
+        for topic in hooks.TOPICS:
+            credentials[f"webhook_id:{topic}"] = str(self.state.next_id())
+        shop = Shop(PLATFORM, shop_id, credentials, currency=str(body.get("currency") or "USD"))
+        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
+        shop.faults.configure({"rate_limit": body.get("rate_limit", DEFAULT_RATE)})
+        self.state.platform_shops(PLATFORM)[shop_id] = shop
+        answer = {k: credentials[k] for k in ("consumer_key", "consumer_secret", "webhook_secret")}
+        return JSONResponse(
+            {
+                **answer,
+                "shop_id": shop_id,
+                "site_url": home,
+                "currency": shop.currency,
+                "rate_limit": shop.faults.rate_limit,
+                "webhook_ids": {t: int(credentials[f"webhook_id:{t}"]) for t in hooks.TOPICS},
+            },
+            status_code=201,
+        )
+
+    async def listings(self, request: Request) -> Response:
+        """GET: every product with its variations; POST {seller_sku, price, stock}: a
+        simple product."""
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        if request.method == "GET":
+            return JSONResponse(
+                {"listings": [_listing_json(shop, x) for x in shop.listings.values()]}
+            )
+        body = await self._json(request)
+        sku = str(body.get("seller_sku") or "")
+        if not sku or find_sku(shop, sku):
+            return bad("seller_sku is required and must be new")
+        listing = Listing(
+            self.state.next_id(), str(body.get("title") or sku), sku, "publish", 0.0, 0
+        )
+        try:
+            apply_fields(
+                listing,
+                {
+                    "regular_price": str(body.get("price", "10")),
+                    "stock_quantity": body.get("stock", 0),
+                },
+            )
+        except WooError as exc:
+            return bad(exc.message)
+        shop.listings[listing.item_id] = listing
+        return JSONResponse(_listing_json(shop, listing), status_code=201)
+
+    async def edit_product(self, request: Request) -> Response:
+        """{seller_sku, price?, stock?}: an edit in wp-admin; sends product.updated."""
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        body = await self._json(request)
+        found = find_sku(shop, str(body.get("seller_sku") or ""))
+        if found is None:
+            return bad("unknown seller_sku", 404)
+        listing, model = found
+        fields: dict[str, Any] = {}
+        if "price" in body:
+            fields["regular_price"] = str(body["price"])
+        if "stock" in body:
+            fields["stock_quantity"] = body["stock"]
+        try:
+            apply_fields(model or listing, fields)
+        except WooError as exc:
+            return bad(exc.message)
+        listing.touch()
+        record = (
+            variation_as_product(shop, listing, model) if model else product_wire(shop, listing)
+        )
+        hooks.deliver(shop, "product.updated", record)
+        return JSONResponse(record)
+
+    async def trash_product(self, request: Request) -> Response:
+        """{seller_sku}: removes that product or variation."""
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        found = find_sku(shop, str((await self._json(request)).get("seller_sku") or ""))
+        if found is None:
+            return bad("unknown seller_sku", 404)
+        listing, model = found
+        if model is None:
+            del shop.listings[listing.item_id]
+        else:
+            listing.models.remove(model)
+        return JSONResponse({"trashed": True})
+
+    async def place_order(self, request: Request) -> Response:
+        shop = self._shop(request)
+        if shop is None:
+            return bad("shop not found", 404)
+        lines = (await self._json(request)).get("lines")
+        if not isinstance(lines, list) or not lines:
+            return bad("lines is required")
+        records = []
+        for line in lines:
+            found = find_sku(shop, str(line.get("seller_sku") or ""))
+            quantity = int(line.get("quantity") or 0)
+            if found is None or quantity <= 0:
+                return bad(f"unknown seller_sku or bad quantity: {line!r}")
+            listing, model = found
+            if model is None and listing.tier_variation:
+                return bad("order a variation, not the variable product")
+            target = model or listing
+            if target.stock < quantity:
+                return bad("not enough stock", 409)
+            records.append((listing, model, quantity))
+        order_lines = []
+        for listing, model, quantity in records:
+            target = model or listing
+            target.stock -= quantity
+            sku = model.seller_sku if model else listing.seller_sku
+            model_id = model.model_id if model else 0
+            order_lines.append(
+                OrderLineRecord(listing.item_id, model_id, sku, quantity, target.price)
+            )
+        order = Order(str(self.state.next_id()), "processing", order_lines)
+        shop.orders[order.order_sn] = order
+        hooks.deliver(shop, "order.created", order_wire(shop, order))
+        return JSONResponse({"order_id": int(order.order_sn)}, status_code=201)
+
+    async def order_action(self, request: Request) -> Response:
+        shop = self._shop(request)
+        order = shop.orders.get(request.path_params["order_id"]) if shop else None
+        action = request.path_params["action"]
+        if shop is None or order is None or action not in STATUS:
+            return bad("order not found", 404)
+        if action == "cancel" and order.status != "cancelled":
+            for line in order.lines:  # core restores stock of a cancelled order
+                found = find_sku(shop, line.seller_sku)
+                if found is not None:
+                    (found[1] or found[0]).stock += line.quantity
+        order.status = STATUS[action]
+        order.update_time = int(time.time())
+        hooks.deliver(shop, "order.updated", order_wire(shop, order))
+        return JSONResponse({"order_id": int(order.order_sn), "status": order.status})
+
+    def routes(self) -> list[Route]:
+        one = "/woocommerce/shops/{shop_id}"
+        return [
+            Route("/woocommerce/shops", self.create_shop, methods=["POST"]),
+            Route(one + "/listings", self.listings, methods=["GET", "POST"]),
+            Route(one + "/products/edit", self.edit_product, methods=["POST"]),
+            Route(one + "/products/trash", self.trash_product, methods=["POST"]),
+            Route(one + "/orders", self.place_order, methods=["POST"]),
+            Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
+            Route(one + "/webhook", self.webhook, methods=["GET", "POST"]),
+            Route(one + "/faults", self.faults, methods=["GET", "POST"]),
+            Route(one + "/requests", self.requests, methods=["GET"]),
+        ]
+
+
+def _listing_json(shop: Shop, x: Listing) -> dict[str, Any]:
+    return {
+        "product_id": x.item_id,
+        "name": x.name,
+        "type": "variable" if x.tier_variation else "simple",
+        "sku": x.seller_sku,
+        "price": x.price,
+        "stock": x.stock,
+        "variations": [
+            {"variation_id": m.model_id, "sku": m.seller_sku, "price": m.price, "stock": m.stock}
+            for m in x.models
+        ],
+    }

@@ -1,0 +1,89 @@
+"""Payload checks before anything is sent, and WooCommerce's money (decimal strings).
+
+WooCommerce prices are decimal strings in the store's currency (`regular_price`), so
+a price must be in the shop's currency (`shop.app["currency"]`, when known).
+⚠ Core sets no name-length or price/stock ceilings of its own (MARKETPLACES.md §6 has
+none); these bounds are ours and the sandbox enforces the same ones:
+- name ≤ 200 characters (WordPress titles are TEXT; marketplaces feeds cut near 150-200),
+- at most 100 variations per listing, so a create's variations fit one batch call
+  (the batch limit is 100 items, §6),
+- 0 < price ≤ 1,000,000,000 major units, 0 ≤ stock ≤ 1,000,000,000.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from services.common.money import Money, exponent, is_known_currency
+from services.common.platforms import Platform
+from services.sync.adapters.base import ListingDraft, ShopAuth
+from services.sync.adapters.errors import AdapterError, FailureKind
+
+MAX_NAME = 200
+MAX_VARIATIONS = 100
+MAX_PRICE = Decimal(1_000_000_000)
+MAX_STOCK = 1_000_000_000
+
+
+def permanent(message: str, code: str = "validation") -> AdapterError:
+    return AdapterError(FailureKind.PERMANENT, Platform.WOOCOMMERCE, message, code=code)
+
+
+def shop_currency(shop: ShopAuth) -> str:
+    return shop.app.get("currency", "")
+
+
+def to_price(shop: ShopAuth, price: Money) -> str:
+    """A price as WooCommerce's decimal string, checked against the shop's currency."""
+    currency = shop_currency(shop)
+    if currency and price.currency != currency:
+        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
+    if not is_known_currency(price.currency):
+        raise permanent(f"unknown currency {price.currency}")
+    value = Decimal(price.amount_minor).scaleb(-exponent(price.currency))
+    if not 0 < value <= MAX_PRICE:
+        raise permanent(f"price must be greater than 0 and at most {MAX_PRICE}")
+    return f"{value:f}"
+
+
+def to_money(value: Any, currency: str) -> Money | None:
+    """A WooCommerce price ("12.50", 12.5 or "") as Money; None when absent."""
+    if not currency or not is_known_currency(currency) or value in (None, ""):
+        return None
+    try:
+        scaled = Decimal(str(value)).scaleb(exponent(currency))
+    except InvalidOperation:
+        return None
+    return Money(currency, int(scaled.to_integral_value()))
+
+
+def check_stock(quantity: int) -> int:
+    if not 0 <= quantity <= MAX_STOCK:
+        raise permanent(f"stock must be from 0 to {MAX_STOCK}")
+    return quantity
+
+
+def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
+    if not draft.title.strip():
+        raise permanent("name is empty")
+    if len(draft.title) > MAX_NAME:
+        raise permanent(f"name longer than {MAX_NAME} characters")
+    if not draft.variants:
+        raise permanent("a listing needs at least one variant")
+    if len(draft.variants) > MAX_VARIATIONS:
+        raise permanent(f"more than {MAX_VARIATIONS} variations")
+    if not draft.option_names and len(draft.variants) != 1:
+        raise permanent("several variants need option names (attributes)")
+    skus = [v.seller_sku for v in draft.variants]
+    if draft.option_names:
+        skus.append(draft.seller_sku)  # the variable product's own SKU
+    if any(not s for s in skus) or len(set(skus)) != len(skus):
+        raise permanent("seller SKUs (product and variations) must be present and unique")
+    if len({tuple(v.option_values) for v in draft.variants}) != len(draft.variants):
+        raise permanent("two variants have the same attribute values")
+    for v in draft.variants:
+        if len(v.option_values) != len(draft.option_names):
+            raise permanent(f"{v.seller_sku}: attribute values do not match attribute names")
+        to_price(shop, v.price)
+        check_stock(v.stock)
