@@ -51,3 +51,8 @@ def classify_http_status(status: int) -> FailureKind | None:
     if 400 <= status < 500:
         return FailureKind.PERMANENT
     return None
+
+
+def permanent(platform: Platform, message: str, code: str = "validation") -> AdapterError:
+    """A PERMANENT failure found before any request (a payload or credential check)."""
+    return AdapterError(FailureKind.PERMANENT, platform, message, code=code)

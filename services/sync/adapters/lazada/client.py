@@ -21,9 +21,9 @@ from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
 from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.lazada.signing import api_sign
-from services.sync.adapters.lazada.validation import permanent
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tokens import (
     access_token,
     authorized_call,
@@ -89,10 +89,8 @@ def envelope_reader(accept: frozenset[str] = frozenset()) -> ReadEnvelope:
 
 
 def app(shop: ShopAuth) -> tuple[str, str]:
-    try:
-        return shop.app["app_key"], shop.app["app_secret"]
-    except KeyError as exc:
-        raise permanent("shop credentials need app_key and app_secret") from exc
+    app_key, app_secret = credentials(shop, Platform.LAZADA, "app_key", "app_secret")
+    return app_key, app_secret
 
 
 class LazadaClient:

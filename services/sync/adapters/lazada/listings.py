@@ -27,12 +27,12 @@ from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.lazada.client import LazadaClient
 from services.sync.adapters.lazada.validation import (
     permanent,
-    shop_currency,
     to_major,
     to_money,
     validate_draft,
 )
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import shop_currency
 
 PAGE = 50  # /products/get limit max
 SKU_FILTER = 100  # sku_seller_list max

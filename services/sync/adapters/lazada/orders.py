@@ -10,7 +10,8 @@ from typing import Any
 
 from services.sync.adapters.base import OrderLine, OrderStatus, Page, RemoteOrder, ShopAuth
 from services.sync.adapters.lazada.client import LazadaClient
-from services.sync.adapters.lazada.validation import shop_currency, to_money
+from services.sync.adapters.lazada.validation import to_money
+from services.sync.adapters.shop_settings import shop_currency
 
 ORDER_PAGE = 100
 

@@ -21,6 +21,7 @@ from services.sync.adapters.base import ShopAuth, TokenPair
 from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.shopee.signing import api_sign, public_base_string, shop_base_string
 from services.sync.adapters.shopee.validation import permanent
 from services.sync.adapters.tokens import (
@@ -76,9 +77,10 @@ def envelope_reader(accept: frozenset[str] = frozenset()) -> ReadEnvelope:
 
 
 def partner(shop: ShopAuth) -> tuple[int, str]:
+    partner_id, partner_key = credentials(shop, Platform.SHOPEE, "partner_id", "partner_key")
     try:
-        return int(shop.app["partner_id"]), shop.app["partner_key"]
-    except (KeyError, ValueError) as exc:
+        return int(partner_id), partner_key
+    except ValueError as exc:
         raise permanent("shop credentials need partner_id and partner_key") from exc
 
 

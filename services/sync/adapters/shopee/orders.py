@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.sync.adapters.base import OrderLine, OrderStatus, Page, RemoteOrder, ShopAuth
+from services.sync.adapters.shop_settings import shop_currency
 from services.sync.adapters.shopee.client import ShopeeClient
-from services.sync.adapters.shopee.validation import shop_currency, to_money
+from services.sync.adapters.shopee.validation import to_money
 
 ORDER_PAGE = 50  # so one get_order_detail call (≤ 50 order_sn) covers one page
 ORDER_WINDOW = timedelta(days=15)

@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from services.common.money import Money, exponent, is_known_currency
+from services.common.money import Money
 from services.common.platforms import Platform
+from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.shop_settings import check_price, from_major, major_units
 
 MAX_TITLE = 120
 MAX_MODELS = 50
 MAX_TIERS = 2
 
 
-def permanent(message: str, code: str = "validation") -> AdapterError:
-    return AdapterError(FailureKind.PERMANENT, Platform.SHOPEE, message, code=code)
-
-
-def shop_currency(shop: ShopAuth) -> str:
-    return shop.app.get("currency", "")
+# permanent(message, code="validation"): Shopee's failure found before any request.
+permanent = partial(errors.permanent, Platform.SHOPEE)
 
 
 def to_major(shop: ShopAuth, price: Money) -> float:
-    """A price in Shopee's major units, checked against the shop's currency."""
-    currency = shop_currency(shop)
-    if currency and price.currency != currency:
-        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
-    if not is_known_currency(price.currency):
-        raise permanent(f"unknown currency {price.currency}")
-    if price.amount_minor <= 0:
-        raise permanent("price must be greater than 0")
-    return float(Decimal(price.amount_minor).scaleb(-exponent(price.currency)))
+    """A price in Shopee's major units (a JSON number), checked against the shop's currency."""
+    check_price(shop, Platform.SHOPEE, price)
+    return float(major_units(price))
 
 
 def to_money(value: Any, currency: str) -> Money | None:
-    if not currency or not is_known_currency(currency) or value is None:
-        return None
-    scaled = Decimal(str(value)).scaleb(exponent(currency))
-    return Money(currency, int(scaled.to_integral_value()))
+    return from_major(value, currency)
 
 
 def weight_kg(draft: ListingDraft) -> float:

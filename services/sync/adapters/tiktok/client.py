@@ -26,6 +26,7 @@ from services.sync.adapters.base import ShopAuth, TokenPair
 from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tiktok.signing import sign
 from services.sync.adapters.tiktok.validation import permanent
 from services.sync.adapters.tokens import (
@@ -72,10 +73,8 @@ def json_bytes(body: Mapping[str, Any] | None) -> bytes:
 
 
 def app_credentials(shop: ShopAuth) -> tuple[str, str]:
-    try:
-        return shop.app["app_key"], shop.app["app_secret"]
-    except KeyError as exc:
-        raise permanent("shop credentials need app_key and app_secret") from exc
+    app_key, app_secret = credentials(shop, Platform.TIKTOK_SHOP, "app_key", "app_secret")
+    return app_key, app_secret
 
 
 class TikTokClient:

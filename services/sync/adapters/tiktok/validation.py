@@ -8,6 +8,7 @@ reject > 255 characters.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.common.money import (
@@ -17,8 +18,9 @@ from services.common.money import (
     parse_decimal_amount,
 )
 from services.common.platforms import Platform
+from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.shop_settings import check_price, credentials
 
 MAX_TITLE = 255
 MAX_ATTRIBUTES = 3
@@ -26,8 +28,8 @@ MAX_QUANTITY = 99_999
 WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
 
 
-def permanent(message: str, code: str = "validation") -> AdapterError:
-    return AdapterError(FailureKind.PERMANENT, Platform.TIKTOK_SHOP, message, code=code)
+# permanent(message, code="validation"): TikTok's failure found before any request.
+permanent = partial(errors.permanent, Platform.TIKTOK_SHOP)
 
 
 def max_skus(shop: ShopAuth) -> int:
@@ -36,13 +38,7 @@ def max_skus(shop: ShopAuth) -> int:
 
 def price_wire(shop: ShopAuth, price: Money) -> dict[str, str]:
     """`{"amount": "12.50", "currency": "SGD"}`, checked against the shop's currency."""
-    currency = shop.app.get("currency", "")
-    if currency and price.currency != currency:
-        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
-    if not is_known_currency(price.currency):
-        raise permanent(f"unknown currency {price.currency}")
-    if price.amount_minor <= 0:
-        raise permanent("price must be greater than 0")
+    check_price(shop, Platform.TIKTOK_SHOP, price)
     return {
         "amount": format_decimal_amount(price.amount_minor, price.currency),
         "currency": price.currency,
@@ -96,7 +92,5 @@ def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
 
 
 def app_key_of(shop: ShopAuth) -> str:
-    try:
-        return shop.app["app_key"]
-    except KeyError as exc:
-        raise permanent("shop credentials need app_key") from exc
+    (app_key,) = credentials(shop, Platform.TIKTOK_SHOP, "app_key")
+    return app_key

@@ -32,8 +32,8 @@ from services.sync.adapters.base import ShopAuth, TokenPair
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tokens import authorized_call, ensure_token, fetch_tokens
-from services.sync.adapters.tokopedia.validation import permanent
 from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
 
 DEFAULT_BASE_URL = "https://fs.tokopedia.net"
@@ -77,18 +77,14 @@ def read_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
     return EnvelopeError(code, message)
 
 
-def credentials(shop: ShopAuth) -> tuple[str, str]:
-    try:
-        return shop.app["client_id"], shop.app["client_secret"]
-    except KeyError as exc:
-        raise permanent("shop credentials need client_id and client_secret") from exc
+def client_credentials(shop: ShopAuth) -> tuple[str, str]:
+    client_id, secret = credentials(shop, Platform.TOKOPEDIA, "client_id", "client_secret")
+    return client_id, secret
 
 
 def fs_id(shop: ShopAuth) -> str:
-    try:
-        return shop.app["fs_id"]
-    except KeyError as exc:
-        raise permanent("shop credentials need fs_id") from exc
+    (value,) = credentials(shop, Platform.TOKOPEDIA, "fs_id")
+    return value
 
 
 class TokopediaClient:
@@ -162,7 +158,7 @@ class TokopediaClient:
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """A new client-credentials token (there is no refresh token); kept on `shop`."""
-        client_id, secret = credentials(shop)
+        client_id, secret = client_credentials(shop)
         basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         query = urlencode({"grant_type": "client_credentials"})
         url = f"{self.accounts_url}{PATH_TOKEN}?{query}"

@@ -7,12 +7,13 @@ at most 2 variant types) and match the sandbox's checks.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
+from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft
-from services.sync.adapters.errors import AdapterError, FailureKind
 
 CURRENCY = "IDR"
 MAX_TITLE = 70
@@ -22,8 +23,8 @@ MIN_PRICE, MAX_PRICE = 100, 100_000_000
 MAX_STOCK = 999_999
 
 
-def permanent(message: str, code: str = "validation") -> AdapterError:
-    return AdapterError(FailureKind.PERMANENT, Platform.TOKOPEDIA, message, code=code)
+# permanent(message, code="validation"): Tokopedia's failure found before any request.
+permanent = partial(errors.permanent, Platform.TOKOPEDIA)
 
 
 def to_rupiah(price: Money) -> int:
