@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import httpx
+import pytest
 import pytest_asyncio
 import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from sandbox import webhooks
 from sandbox.app import create_app
+from sandbox.lazada.harness import serve
 from sandbox.state import SandboxState
 
 
@@ -43,3 +53,62 @@ async def sandbox() -> AsyncIterator[RunningSandbox]:
     server.should_exit = True
     await task
     sock.close()
+
+
+@dataclass
+class WebhookReceiver:
+    """A local webhook endpoint: answers from a script of statuses, records each delivery."""
+
+    url: str = ""
+    script: list[tuple[int, bytes]] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+    def answer(self, *answers: int | tuple[int, bytes]) -> None:
+        """The next answers (a status, or status and body); 200 with no body after them."""
+        self.script = [a if isinstance(a, tuple) else (a, b"") for a in answers]
+        self.received.clear()
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.received]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+
+    async def hook(request: Request) -> Response:
+        receiver.received.append((dict(request.headers), await request.body()))
+        status, body = receiver.script.pop(0) if receiver.script else (200, b"")
+        return Response(content=body, status_code=status)
+
+    async with serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
+        receiver.url = url + "/hook"
+        yield receiver
+
+
+@pytest.fixture
+def webhook_pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait between webhook attempts, recorded instead of slept."""
+    waited: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(webhooks, "pause", record)
+    return waited
+
+
+async def admin_call(
+    sandbox: RunningSandbox, platform: str, method: str, path: str, **kw: Any
+) -> httpx.Response:
+    """`method /_sandbox/<platform>/shops/<path>` (path "" is the shops collection)."""
+    async with httpx.AsyncClient(base_url=sandbox.url) as client:
+        url = f"/_sandbox/{platform}/shops" + (f"/{path}" if path else "")
+        return await client.request(method, url, **kw)
+
+
+async def settle(sandbox: RunningSandbox, platform: str, shop_id: int | str) -> None:
+    """Wait until every webhook the shop queued has been delivered or given up."""
+    shop = sandbox.state.shop(platform, int(shop_id))
+    assert shop is not None
+    await webhooks.drain(shop)

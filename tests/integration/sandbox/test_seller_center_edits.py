@@ -1,0 +1,177 @@
+"""Seller-center edits (`POST /_sandbox/<platform>/shops/<id>/listings/<seller_sku>`) on
+all four marketplaces, and the notifications MARKETPLACES.md documents for them:
+TikTok Shop type 27 INVENTORY_STATUS_CHANGE (§2.5), Lazada message_type 6 shallow stock
+(§4.4); Shopee and Tokopedia send nothing for a manual price or stock edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.integration.sandbox.conftest import (
+    RunningSandbox,
+    WebhookReceiver,
+    admin_call,
+    settle,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def _item_level(listing: dict[str, Any]) -> tuple[float, int]:
+    return listing["price"], listing["stock"]
+
+
+def _tiktok(listing: dict[str, Any]) -> tuple[float, int]:
+    [sku] = listing["skus"]
+    return sku["price"], sku["stock"]
+
+
+def _lazada(listing: dict[str, Any]) -> tuple[float, int]:
+    [sku] = listing["skus"]
+    return sku["price"], sku["quantity"]
+
+
+PRICE_AND_STOCK: dict[str, Callable[[dict[str, Any]], tuple[float, int]]] = {
+    "shopee": _item_level,
+    "tiktok": _tiktok,
+    "lazada": _lazada,
+    "tokopedia": _item_level,
+}
+
+
+async def _shop(
+    sandbox: RunningSandbox, receiver: WebhookReceiver, platform: str, stock: int = 20
+) -> tuple[dict[str, Any], str]:
+    r = await admin_call(sandbox, platform, "POST", "", json={})
+    assert r.status_code == 201
+    shop: dict[str, Any] = r.json()
+    one = str(shop["shop_id"])
+    hook = {"url": receiver.url, "time_scale": 0}
+    assert (await admin_call(sandbox, platform, "POST", f"{one}/webhook", json=hook)).is_success
+    sku = f"EDIT-{platform}-{one}"
+    seed = {"seller_sku": sku, "price": 5000, "stock": stock}
+    r = await admin_call(sandbox, platform, "POST", f"{one}/listings", json=seed)
+    assert r.status_code == 201
+    return shop, sku
+
+
+async def _listing(sandbox: RunningSandbox, platform: str, shop_id: str) -> dict[str, Any]:
+    r = await admin_call(sandbox, platform, "GET", f"{shop_id}/listings")
+    [listing] = r.json()["listings"]
+    return dict(listing)
+
+
+@pytest.mark.parametrize("platform", sorted(PRICE_AND_STOCK))
+async def test_price_and_stock_edits_are_stored_and_sold_from(
+    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+) -> None:
+    webhook_receiver.answer()
+    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+    one = str(shop["shop_id"])
+    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json={"price": 7500})
+    assert r.status_code == 200
+    assert PRICE_AND_STOCK[platform](r.json()["listing"]) == (7500, 20)
+    assert r.json()["notifications"] == []  # no platform documents a price-edit notification
+
+    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json={"stock": 0})
+    assert r.status_code == 200
+    assert PRICE_AND_STOCK[platform](await _listing(sandbox, platform, one)) == (7500, 0)
+    order = {"lines": [{"seller_sku": sku, "quantity": 1}]}
+    r = await admin_call(sandbox, platform, "POST", f"{one}/orders", json=order)
+    assert r.status_code == 409  # the edited stock is what buyers can order
+
+
+@pytest.mark.parametrize("platform", sorted(PRICE_AND_STOCK))
+async def test_bad_edits_are_refused(
+    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+) -> None:
+    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+    one = str(shop["shop_id"])
+    for body in ({}, {"price": 0}, {"price": "cheap"}, {"stock": -1}, {"stock": 1.5}):
+        r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json=body)
+        assert r.status_code == 400, body
+    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/NOPE", json={"stock": 1})
+    assert r.status_code == 404
+    assert PRICE_AND_STOCK[platform](await _listing(sandbox, platform, one)) == (5000, 20)
+
+
+@pytest.mark.parametrize("platform", ["shopee", "tokopedia"])
+async def test_shopee_and_tokopedia_send_nothing(
+    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+) -> None:
+    webhook_receiver.answer()
+    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+    one = str(shop["shop_id"])
+    edit = {"stock": 0, "price": 1}
+    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json=edit)
+    assert r.status_code == 200 and r.json()["notifications"] == []
+    await settle(sandbox, platform, one)
+    assert webhook_receiver.received == []
+    log = (await admin_call(sandbox, platform, "GET", f"{one}/webhook")).json()
+    assert log["deliveries"] == []
+
+
+async def test_tiktok_stock_drop_sends_inventory_status_change(
+    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
+) -> None:
+    webhook_receiver.answer()
+    shop, sku = await _shop(sandbox, webhook_receiver, "tiktok")
+    one = str(shop["shop_id"])
+    edits = [({"stock": 15}, []), ({"stock": 3}, ["inventory_status_change"])]
+    edits += [({"stock": 2}, []), ({"stock": 0}, ["inventory_status_change"]), ({"stock": 30}, [])]
+    for edit, sent in edits:
+        r = await admin_call(sandbox, "tiktok", "POST", f"{one}/listings/{sku}", json=edit)
+        assert r.json()["notifications"] == sent, edit
+    await settle(sandbox, "tiktok", one)
+
+    listing = await _listing(sandbox, "tiktok", one)
+    bodies = webhook_receiver.bodies()
+    assert [b["type"] for b in bodies] == [27, 27]
+    assert [b["data"]["current_inventory_status"] for b in bodies] == ["LOW_STOCK", "OUT_OF_STOCK"]
+    for headers, body in webhook_receiver.received:
+        expected = hmac.new(
+            shop["app_secret"].encode(), shop["app_key"].encode() + body, hashlib.sha256
+        ).hexdigest()
+        assert headers["authorization"] == expected
+    data = bodies[0]["data"]
+    assert data["product_id"] == listing["product_id"]
+    assert data["sku_id"] == listing["skus"][0]["id"]
+    assert data["trigger_reason"]["alert_type"] == "REALTIME"
+    assert data["inventory_distribution"]["available_quantity"] == 3
+
+
+async def test_lazada_shallow_stock_push(
+    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
+) -> None:
+    webhook_receiver.answer()
+    shop, sku = await _shop(sandbox, webhook_receiver, "lazada")
+    one = str(shop["shop_id"])
+    edits = [({"stock": 8}, []), ({"stock": 4}, ["shallow_stock"]), ({"stock": 9}, [])]
+    for edit, sent in edits:
+        r = await admin_call(sandbox, "lazada", "POST", f"{one}/listings/{sku}", json=edit)
+        assert r.json()["notifications"] == sent, edit
+    await settle(sandbox, "lazada", one)
+
+    [(headers, raw)] = webhook_receiver.received
+    expected = hmac.new(
+        shop["app_secret"].encode(), shop["app_key"].encode() + raw, hashlib.sha256
+    ).hexdigest()
+    assert headers["authorization"] == expected  # lowercase hex, §4.4
+    [body] = webhook_receiver.bodies()
+    assert body["message_type"] == 6 and body["seller_id"] == one
+    assert body["data"]["seller_sku"] == sku and body["data"]["real_quantity"] == 4
+    assert set(body["data"]) == {
+        "seller_sku",
+        "sku_id",
+        "real_quantity",
+        "withhold_quantity",
+        "occupy_quantity",
+        "pre_order_quantity",
+        "warehouse",
+    }
