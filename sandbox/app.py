@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
-from sandbox import lazada, shopee, tiktok, tokopedia, woocommerce
+from sandbox import lazada, shopee, shopify, tiktok, tokopedia, woocommerce
 from sandbox.state import SandboxState
 
 PLATFORMS: list[tuple[str, Any]] = [
@@ -21,6 +21,7 @@ PLATFORMS: list[tuple[str, Any]] = [
     ("tiktok", tiktok),
     ("lazada", lazada),
     ("tokopedia", tokopedia),
+    ("shopify", shopify),
     ("woocommerce", woocommerce),
 ]
 

@@ -1,0 +1,87 @@
+"""Checks before anything is sent, and Shopify's money strings.
+
+Limits: title ≤ 255 characters (⚠ Shopify's product title limit, not in MARKETPLACES.md);
+≤ 3 options; ≤ 250 variants per create, because every input array of the Admin API is
+capped at 250 items (shopify.dev API limits; a product may hold up to 2048 variants,
+but one productSet call carries at most 250 — more would need further calls, not done
+here); price 0 ≤ p ≤ 10^9 ⚠ conservative; stock 0 ≤ q ≤ 10^9 (inventory quantities
+are bounded by ±10^9 ⚠). Seller SKUs must be present and unique within a draft (Shopify
+itself does not enforce unique SKUs; the adapter finds listings by SKU).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from services.common.money import Money, exponent, is_known_currency
+from services.common.platforms import Platform
+from services.sync.adapters.base import ListingDraft, ShopAuth
+from services.sync.adapters.errors import AdapterError, FailureKind
+
+MAX_TITLE = 255
+MAX_OPTIONS = 3
+MAX_VARIANTS = 250
+MAX_PRICE = Decimal(10**9)
+MAX_STOCK = 10**9
+
+
+def permanent(message: str, code: str = "validation") -> AdapterError:
+    return AdapterError(FailureKind.PERMANENT, Platform.SHOPIFY, message, code=code)
+
+
+def credential(shop: ShopAuth, *names: str) -> tuple[str, ...]:
+    try:
+        return tuple(shop.app[name] for name in names)
+    except KeyError as exc:
+        raise permanent(f"shop credentials need {' and '.join(names)}") from exc
+
+
+def to_amount(shop: ShopAuth, price: Money) -> str:
+    """A price as Shopify's `Money` scalar (decimal string), checked against the shop."""
+    currency = shop.app.get("currency", "")
+    if currency and price.currency != currency:
+        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
+    if not is_known_currency(price.currency):
+        raise permanent(f"unknown currency {price.currency}")
+    amount = Decimal(price.amount_minor).scaleb(-exponent(price.currency))
+    if amount < 0 or amount > MAX_PRICE:
+        raise permanent(f"price must be between 0 and {MAX_PRICE}")
+    return str(amount)
+
+
+def to_money(value: Any, currency: str) -> Money | None:
+    if not currency or not is_known_currency(currency) or value in (None, ""):
+        return None
+    scaled = Decimal(str(value)).scaleb(exponent(currency))
+    return Money(currency, int(scaled.to_integral_value()))
+
+
+def check_stock(quantity: int) -> None:
+    if not 0 <= quantity <= MAX_STOCK:
+        raise permanent(f"stock must be between 0 and {MAX_STOCK}")
+
+
+def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
+    if not draft.title.strip():
+        raise permanent("title is empty")
+    if len(draft.title) > MAX_TITLE:
+        raise permanent(f"title longer than {MAX_TITLE} characters")
+    if not draft.variants:
+        raise permanent("a listing needs at least one variant")
+    if len(draft.variants) > MAX_VARIANTS:
+        raise permanent(f"more than {MAX_VARIANTS} variants in one create")
+    if len(draft.option_names) > MAX_OPTIONS:
+        raise permanent(f"more than {MAX_OPTIONS} options")
+    skus = [v.seller_sku for v in draft.variants]
+    if any(not s for s in skus) or len(set(skus)) != len(skus):
+        raise permanent("variant seller SKUs must be present and unique")
+    combos = set()
+    for v in draft.variants:
+        if draft.option_names and len(v.option_values) != len(draft.option_names):
+            raise permanent(f"{v.seller_sku}: one value per option is required")
+        combos.add(tuple(v.option_values))
+        to_amount(shop, v.price)
+        check_stock(v.stock)
+    if len(combos) != len(draft.variants) and len(draft.variants) > 1:
+        raise permanent("variants must differ in their option values")

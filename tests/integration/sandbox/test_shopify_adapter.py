@@ -1,0 +1,432 @@
+"""The Shopify adapter against the Shopify sandbox over real HTTP (uvicorn in-process).
+
+The app mounts only the Shopify routes (plus `/hook`, a webhook receiver that can be
+told to fail), so this test does not depend on the other platforms being mounted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from sandbox import shopify as shopify_sandbox
+from sandbox import webhooks
+from sandbox.lazada.harness import serve
+from sandbox.state import SandboxState
+from services.common.money import Money
+from services.common.platforms import Platform
+from services.sync.adapters.base import (
+    ListingDraft,
+    ListingVariant,
+    OrderStatus,
+    PriceUpdate,
+    ShopAuth,
+    StockUpdate,
+    TokenPair,
+    WebhookEvent,
+    WebhookKind,
+)
+from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shopify import ShopifyAdapter, verify_callback, verify_webhook
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
+GRAPHQL = "/admin/api/2026-07/graphql.json"
+
+
+@dataclass
+class Running:
+    url: str
+    state: SandboxState
+    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    fail_next: int = 0  # the hook answers 500 this many times
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sp() -> AsyncIterator[Running]:
+    running = Running("", SandboxState(seed=7))
+
+    async def hook(request: Request) -> Response:
+        body = await request.body()
+        if running.fail_next > 0:
+            running.fail_next -= 1
+            return Response(status_code=500)
+        running.hooks.append((dict(request.headers), body))
+        return Response(status_code=200)
+
+    app = Starlette(
+        routes=[
+            Route("/hook", hook, methods=["POST"]),
+            Mount("/_sandbox", routes=shopify_sandbox.admin_routes(running.state)),
+            Mount("/shopify", routes=shopify_sandbox.api_routes(running.state)),
+        ]
+    )
+    async with serve(app) as url:
+        running.url = url
+        yield running
+
+
+async def _new_shop(sp: Running, **settings: Any) -> ShopAuth:
+    async with httpx.AsyncClient(base_url=sp.url) as admin:
+        r = await admin.post("/_sandbox/shopify/shops", json=settings)
+    assert r.status_code == 201
+    c = r.json()
+    assert {"shop_domain", "client_id", "client_secret", "access_token", "location_id"} <= set(c)
+    app = {k: c[k] for k in ("shop_domain", "client_id", "client_secret", "location_id")}
+    return ShopAuth(
+        platform=Platform.SHOPIFY,
+        shop_id=c["shop_id"],
+        app={**app, "currency": "SGD"},
+        tokens=TokenPair(
+            c["access_token"],
+            c["refresh_token"],
+            datetime.now(UTC) + timedelta(seconds=c["expires_in"]),
+        ),
+    )
+
+
+async def _admin(sp: Running, method: str, path: str, **kw: Any) -> Any:
+    async with httpx.AsyncClient(base_url=sp.url) as admin:
+        r = await admin.request(method, f"/_sandbox/shopify/shops/{path}", **kw)
+    assert r.status_code < 300, r.text
+    return r.json()
+
+
+def _adapter(sp: Running, **kw: Any) -> ShopifyAdapter:
+    kw.setdefault("retry_budget", FAST)
+    return ShopifyAdapter(sp.url + "/shopify", **kw)
+
+
+def _draft(prefix: str, count: int) -> ListingDraft:
+    return ListingDraft(
+        seller_sku=prefix,
+        title=f"Product {prefix}",
+        description="<p>A product</p>",
+        category_id="",
+        brand="Acme",
+        images=[],
+        option_names=["Size"],
+        variants=[
+            ListingVariant(f"{prefix}-{i:02d}", [f"V{i}"], Money("SGD", 1000 + i), 10 + i)
+            for i in range(count)
+        ],
+    )
+
+
+def _shop_of(sp: Running, shop: ShopAuth) -> Any:
+    found = sp.state.shop("shopify", int(shop.shop_id))
+    assert found is not None
+    return found
+
+
+async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    try:
+        # OAuth install: consent redirect → callback hmac checked → code exchanged.
+        url = adapter.authorization_url(shop, "https://app.example/cb", "st-1")
+        async with httpx.AsyncClient() as client:
+            r = await client.get(url)
+        assert r.status_code == 302
+        params = dict(httpx.URL(r.headers["location"]).params)
+        assert params["state"] == "st-1" and params["shop"] == shop.app["shop_domain"]
+        assert verify_callback(params, shop.app["client_secret"])
+        assert not verify_callback({**params, "state": "forged"}, shop.app["client_secret"])
+        old = shop.tokens
+        pair = await adapter.exchange_code(shop, params["code"])
+        assert shop.tokens == pair and old is not None and pair.access_token != old.access_token
+        assert pair.refresh_token and pair.access_expires_at < datetime.now(UTC) + timedelta(
+            seconds=3601
+        )
+        adapter.calls.clear()
+
+        ref = await adapter.create_listing(shop, _draft("TEE", 3))
+        assert set(ref.variant_ids) == {"TEE-00", "TEE-01", "TEE-02"}
+        assert ref.external_id.startswith("gid://shopify/Product/")
+        assert adapter.calls == {GRAPHQL: 1}
+        listing = await adapter.get_listing(shop, ref.external_id)
+        assert listing.title == "Product TEE" and listing.status == "ACTIVE"
+        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == {
+            ("TEE-00", Money("SGD", 1000), 10),
+            ("TEE-01", Money("SGD", 1001), 11),
+            ("TEE-02", Money("SGD", 1002), 12),
+        }
+        for prefix, count in (("A", 50), ("B", 50), ("C", 17)):
+            await adapter.create_listing(shop, _draft(prefix, count))
+        skus = [f"TEE-{i:02d}" for i in range(3)]
+        skus += [f"{p}-{i:02d}" for p, n in (("A", 50), ("B", 50), ("C", 17)) for i in range(n)]
+        assert len(skus) == 120
+
+        adapter.calls.clear()
+        prices = await adapter.update_prices(
+            shop, [PriceUpdate(s, Money("SGD", 2500)) for s in skus]
+        )
+        assert [r.seller_sku for r in prices] == skus and all(r.ok for r in prices)
+        # Ids known from the creates: one productVariantsBulkUpdate per product.
+        assert adapter.calls == {GRAPHQL: 4}
+        adapter.calls.clear()
+        stock = await adapter.update_stock(shop, [StockUpdate(s, 7) for s in skus])
+        assert all(r.ok for r in stock)
+        # 120 SKUs: 3 lookups of ≤ 50 (fresh quantities for the compare-and-set) + 1 set.
+        assert adapter.calls == {GRAPHQL: 4}
+        stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+        variants = [v for x in stored for v in x["variants"]]
+        assert len(variants) == 120
+        assert all(v["price"] == "25.00" and v["stock"] == 7 for v in variants)
+
+        # One unknown SKU fails alone (PERMANENT); the rest is applied.
+        mixed = await adapter.update_stock(shop, [StockUpdate("A-03", 9), StockUpdate("NOPE", 1)])
+        assert mixed[0].ok
+        assert mixed[1].error is not None and mixed[1].error.kind is FailureKind.PERMANENT
+        assert mixed[1].error.code == "not_found"
+        found = await adapter.find_listing_by_seller_sku(shop, "B-07")
+        assert found is not None and any(v.seller_sku == "B-07" for v in found.variants)
+        assert await adapter.find_listing_by_seller_sku(shop, "NOPE") is None
+        page = await adapter.list_listings(shop)
+        assert len(page.items) == 4 and page.next_page_token == ""
+        assert sorted(len(x.variants) for x in page.items) == [3, 17, 50, 50]
+
+        two_lines = [{"seller_sku": "A-00", "quantity": 1}, {"seller_sku": "C-16", "quantity": 3}]
+        placed = [
+            (await _admin(sp, "POST", f"{shop.shop_id}/orders", json=body))["admin_graphql_api_id"]
+            for body in (
+                {"lines": [{"seller_sku": "TEE-01", "quantity": 2}]},
+                {"lines": two_lines},
+                {"lines": [{"seller_sku": "B-01", "quantity": 1}], "paid": False},
+            )
+        ]
+        number = placed[0].rsplit("/", 1)[-1]
+        await _admin(sp, "POST", f"{shop.shop_id}/orders/{number}/cancel")
+        now = datetime.now(UTC)
+        orders = await adapter.list_orders(
+            shop, now - timedelta(hours=1), now + timedelta(minutes=1)
+        )
+        by_id = {o.order_id: o for o in orders.items}
+        assert set(by_id) == set(placed) and orders.next_page_token == ""
+        assert by_id[placed[0]].status is OrderStatus.CANCELLED
+        assert by_id[placed[1]].status is OrderStatus.PAID
+        assert by_id[placed[2]].status is OrderStatus.CREATED
+        assert {(x.seller_sku, x.quantity) for x in by_id[placed[1]].lines} == {
+            ("A-00", 1),
+            ("C-16", 3),
+        }
+        assert by_id[placed[0]].lines[0].price == Money("SGD", 2500)
+        got = await adapter.get_orders(shop, [placed[1]])
+        assert [o.order_id for o in got] == [placed[1]]
+        # Every estimate matched the cost Shopify reported; nothing was throttled.
+        assert adapter.client.cost_mismatches == []
+        assert adapter.client.throttled == 0
+    finally:
+        await adapter.aclose()
+
+
+async def test_expired_token_is_refreshed_once(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    assert shop.tokens is not None
+    old = shop.tokens
+    await _admin(sp, "POST", f"{shop.shop_id}/token/expire")
+    adapter = _adapter(sp)
+    assert (await adapter.list_listings(shop)).items == []
+    assert shop.tokens.access_token != old.access_token
+    assert shop.tokens.refresh_token != old.refresh_token
+    assert adapter.calls == {GRAPHQL: 2, "/admin/oauth/access_token": 1}
+    stale = ShopAuth(shop.platform, shop.shop_id, shop.app, old)
+    with pytest.raises(AdapterError) as caught:
+        await adapter.refresh_token(stale)
+    assert caught.value.kind is FailureKind.AUTH
+    assert old.refresh_token not in str(caught.value)
+    await adapter.aclose()
+
+
+async def test_calls_are_planned_from_the_reported_budget(sp: Running) -> None:
+    """A small bucket (300 points, 1500/s): 16 lookups of 252 points need ~4000 points,
+    far more than the bucket; the planner waits for points instead of being throttled."""
+    shop = await _new_shop(sp, maximum_available=300, restore_rate=1500)
+    adapter = _adapter(sp)
+    await adapter.create_listing(shop, _draft("PLAN", 50))
+    skus = [f"PLAN-{i:02d}" for i in range(50)]
+    for _ in range(4):
+        results = await asyncio.gather(
+            *(adapter.update_stock(shop, [StockUpdate(s, 5) for s in skus]) for _ in range(4))
+        )
+        assert all(r.ok for batch in results for r in batch)
+    throttle = await _admin(sp, "GET", f"{shop.shop_id}/throttle")
+    assert throttle["throttled"] == 0
+    assert adapter.client.throttled == 0
+    assert adapter.client.points_used > 16 * 252
+    await adapter.aclose()
+
+
+async def test_throttle_storm_is_survived(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    ref = await adapter.create_listing(shop, _draft("STORM", 3))
+    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 4})
+    results = await adapter.update_stock(shop, [StockUpdate(f"STORM-{i:02d}", 3) for i in range(3)])
+    assert all(r.ok for r in results)
+    assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
+    faults = await _admin(sp, "GET", f"{shop.shop_id}/faults")
+    assert faults["throttled"] == 4
+    assert adapter.client.throttled == 4
+    await adapter.aclose()
+
+
+async def test_5xx_and_timeouts_are_retried(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
+    ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
+    await _admin(
+        sp,
+        "POST",
+        f"{shop.shop_id}/faults",
+        json={"error_rate": 0.4, "timeout_next": 2, "hang_seconds": 1.0, "seed": 3},
+    )
+    adapter.calls.clear()
+    for _ in range(8):
+        assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
+    faults = await _admin(sp, "GET", f"{shop.shop_id}/faults")
+    assert faults["server_errors"] > 0 and faults["timeouts"] == 2
+    assert adapter.calls[GRAPHQL] == 8 + faults["server_errors"] + 2
+    await adapter.aclose()
+
+
+async def test_permanent_failures_are_not_retried(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    with pytest.raises(AdapterError) as caught:
+        await adapter.get_listing(shop, "gid://shopify/Product/424242")
+    assert caught.value.kind is FailureKind.PERMANENT and caught.value.code == "not_found"
+    assert adapter.calls == {GRAPHQL: 1}
+    # A userError: the stock location does not exist in this shop.
+    elsewhere = ShopAuth(
+        shop.platform, shop.shop_id, {**shop.app, "location_id": "gid://shopify/Location/1"},
+        shop.tokens,
+    )  # fmt: skip
+    with pytest.raises(AdapterError) as caught:
+        await adapter.create_listing(elsewhere, _draft("LOC", 2))
+    assert caught.value.kind is FailureKind.PERMANENT
+    assert caught.value.code == "INVALID_LOCATION"
+    assert adapter.calls == {GRAPHQL: 2}
+    await adapter.aclose()
+    # An API version Shopify does not serve: 404, not retried.
+    old = ShopifyAdapter(sp.url + "/shopify", api_version="2019-04", retry_budget=FAST)
+    with pytest.raises(AdapterError) as caught:
+        await old.list_listings(shop)
+    assert caught.value.kind is FailureKind.PERMANENT
+    assert old.calls == {"/admin/api/2019-04/graphql.json": 1}
+    await old.aclose()
+
+
+async def test_validation_fails_before_any_request(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    base = _draft("VAL", 2)
+    bad_drafts = [
+        ListingDraft(**{**base.__dict__, "title": "x" * 256}),
+        ListingDraft(**{**base.__dict__, "variants": _draft("MANY", 251).variants}),
+        ListingDraft(**{**base.__dict__, "option_names": ["a", "b", "c", "d"]}),
+        ListingDraft(
+            **{**base.__dict__, "variants": [ListingVariant("N", ["V"], Money("SGD", 1), -1)]}
+        ),
+    ]
+    for draft in bad_drafts:
+        with pytest.raises(AdapterError) as caught:
+            await adapter.create_listing(shop, draft)
+        assert caught.value.kind is FailureKind.PERMANENT
+    results = await adapter.update_stock(shop, [StockUpdate("X", -5)])
+    assert results[0].error is not None and results[0].error.kind is FailureKind.PERMANENT
+    prices = await adapter.update_prices(shop, [PriceUpdate("X", Money("USD", 100))])
+    assert prices[0].error is not None and prices[0].error.kind is FailureKind.PERMANENT
+    assert adapter.calls == {}
+    await adapter.aclose()
+
+
+async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
+    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
+    ref = await adapter.create_listing(shop, _draft("ONCE", 3))
+    stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+    assert len(stored) == 1 and stored[0]["product_id"] == ref.external_id
+    assert set(ref.variant_ids) == {"ONCE-00", "ONCE-01", "ONCE-02"}
+    # productSet (timed out), the SKU lookup that found it, and product(id).
+    assert adapter.calls == {GRAPHQL: 3}
+    await adapter.aclose()
+
+
+def _seed_paid_first(rate: float) -> int:
+    """A seed whose first reorder roll holds a message back and whose second does not."""
+    for seed in range(1000):
+        rolls = random.Random(seed)
+        if rolls.random() < rate <= rolls.random():
+            return seed
+    raise AssertionError("no seed")
+
+
+async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    await adapter.create_listing(shop, _draft("HOOK", 2))
+    await adapter.update_stock(shop, [StockUpdate("HOOK-00", 4)])  # the adapter sees the item
+    await _admin(
+        sp, "POST", f"{shop.shop_id}/webhook", json={"url": sp.url + "/hook", "time_scale": 0.0001}
+    )
+    sp.hooks.clear()
+    # orders/create is held back (reorder switch, seeded) so orders/paid overtakes it.
+    seed = _seed_paid_first(0.5)
+    await _admin(
+        sp, "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0.5, "seed": seed}
+    )
+    placed = await _admin(sp, "POST", f"{shop.shop_id}/orders",
+                          json={"lines": [{"seller_sku": "HOOK-00", "quantity": 1}]})  # fmt: skip
+    record = _shop_of(sp, shop)
+    await webhooks.drain(record)
+    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0})
+    sp.fail_next = 1  # the next delivery fails once: Shopify retries it
+    await _admin(sp, "POST", f"{shop.shop_id}/orders/{placed['order_id']}/ship")
+    await _admin(sp, "POST", f"{shop.shop_id}/listings/HOOK-01", json={"price": 12.5, "stock": 30})
+    await webhooks.drain(record)
+
+    topics = [h["x-shopify-topic"] for h, _ in sp.hooks]
+    assert topics.index("orders/paid") < topics.index("orders/create")
+    assert {"orders/fulfilled", "products/update", "inventory_levels/update"} <= set(topics)
+    log = (await _admin(sp, "GET", f"{shop.shop_id}/webhook"))["deliveries"]
+    fulfilled = [d for d in log if d["topic"] == "orders/fulfilled"]
+    assert fulfilled[0]["attempts"] == 2 and fulfilled[0]["delivered"]
+
+    events: list[WebhookEvent] = []
+    ids = set()
+    for headers, body in sp.hooks:
+        assert verify_webhook(body, headers["x-shopify-hmac-sha256"], shop.app["client_secret"])
+        assert not verify_webhook(
+            body + b" ", headers["x-shopify-hmac-sha256"], shop.app["client_secret"]
+        )
+        assert headers["x-shopify-shop-domain"] == shop.app["shop_domain"]
+        assert headers["x-shopify-event-id"] and headers["x-shopify-triggered-at"]
+        ids.add(headers["x-shopify-webhook-id"])
+        events += adapter.parse_webhook(headers, body)
+    assert len(ids) == len(sp.hooks)
+    orders = [e.order for e in events if e.kind is WebhookKind.ORDER and e.order]
+    assert {o.order_id for o in orders} == {placed["admin_graphql_api_id"]}
+    assert {o.status for o in orders} == {OrderStatus.PAID, OrderStatus.SHIPPED}
+    stock = [e for e in events if e.kind is WebhookKind.STOCK]
+    assert ("HOOK-00", 3) in {(e.seller_sku, e.stock) for e in stock}
+    assert ("HOOK-01", 30) in {(e.seller_sku, e.stock) for e in stock}
+    product = [e for e in events if e.kind is WebhookKind.PRODUCT]
+    assert {e.seller_sku for e in product} == {"HOOK-00", "HOOK-01"}
+    assert all(e.shop_id == shop.app["shop_domain"] for e in events)
+    await adapter.aclose()
