@@ -40,6 +40,7 @@ import httpx
 import uvicorn
 
 from bench.adapters_platforms import SPECS, PlatformSpec
+from bench.adapters_woocommerce import WOOCOMMERCE
 from sandbox.app import create_app
 from sandbox.state import SandboxState
 from services.catalog.demo import demo_catalog_csv
@@ -47,6 +48,8 @@ from services.catalog.domain.model import Product
 from services.catalog.domain.shopify_csv_import import parse_shopify_csv
 from services.sync.adapters.base import ListingDraft, StockUpdate
 
+# WooCommerce lives in its own module (bench/adapters_woocommerce.py).
+SPECS[WOOCOMMERCE.key] = WOOCOMMERCE
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CSV = ROOT.parent / "shared" / "data" / "catalog-4147.shopify.csv"
 FULL_RUN_BUDGET_S = 600.0  # sample when a full run would take longer at the limit
