@@ -10,16 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib.util
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sandbox.lazada import signing as sandbox_signing
 from services.sync.adapters.lazada.signing import api_sign, string_to_sign
+from tests.support.isolated import run_isolated
 
 SECRET = "helloworld"
 API = "/test/api"
@@ -97,17 +94,8 @@ print(json.dumps([sign(secret, api, params) for secret, api, params in cases]))
 )
 def test_lazop_sdk_sign_agrees_with_adapter_and_sandbox(tmp_path: Path) -> None:
     cases = [(SECRET, API, PARAMS), *REALISTIC]
-    env = {**os.environ, "HOME": str(tmp_path)}  # its import writes ~/logs/
-    done = subprocess.run(
-        [sys.executable, "-c", _SDK_SCRIPT],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=60,
-    )
-    theirs = json.loads(done.stdout)
+    # Its import writes ~/logs/: HOME is a temporary directory.
+    theirs = run_isolated(_SDK_SCRIPT, cases, env={"HOME": str(tmp_path)})
     assert theirs[0] == VECTOR
     for (secret, path, params), expected in zip(cases, theirs, strict=True):
         assert api_sign(secret, path, params) == expected

@@ -1,9 +1,9 @@
 """Shopee v2 signing: our adapter's sign and the sandbox verifier against an HMAC
-computed here with hashlib/hmac (MARKETPLACES.md §1.1).
+computed here with hashlib/hmac, over the official example base string from Shopee's
+"API calls" guide (MARKETPLACES.md §1.1).
 
-`pyshopee` (pyshopee2 `_api_sign`) is not installed in this environment, so the
-independent reference is the standard library HMAC below, over the official example
-base string from Shopee's "API calls" guide.
+The cross-check against `pyshopee` (pyshopee2 `_api_sign`) is in
+test_shopee_signing_crosscheck.py.
 """
 
 from __future__ import annotations

@@ -5,15 +5,13 @@ adapter's signer, the sandbox's verifier and, when installed, `tiktok-shop-api`'
 from __future__ import annotations
 
 import importlib.util
-import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from sandbox.tiktok import signing as sandbox_signing
 from services.sync.adapters.tiktok.signing import sign, string_to_sign
+from tests.support.isolated import run_isolated
 
 SECRET = "e59af819cc"
 PATH = "/authorization/202309/shops"
@@ -89,15 +87,7 @@ def test_tiktok_shop_api_signer_agrees() -> None:
             "content_type": "application/json",
         },
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", _CROSS_CHECK],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    theirs = json.loads(done.stdout)
+    theirs = run_isolated(_CROSS_CHECK, cases)
     assert theirs[0] == OFFICIAL_SIGN
     for case, expected in zip(cases, theirs, strict=True):
         query = [(str(k), str(v)) for k, v in case["query"]]
