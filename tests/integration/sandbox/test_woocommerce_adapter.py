@@ -182,6 +182,9 @@ async def test_lifecycle(sandbox: Running) -> None:
         assert mixed[1].error is not None and mixed[1].error.kind is FailureKind.PERMANENT
         assert mixed[1].error.code == "woocommerce_rest_product_variation_invalid_id"
         assert mixed[2].error is not None and mixed[2].error.code == "not_found"
+        # The stale id was dropped: the next update looks TEE-001 up and finds nothing.
+        [again] = await adapter.update_stock(shop, [StockUpdate("TEE-001", 9)])
+        assert again.error is not None and again.error.code == "not_found"
 
         found = await adapter.find_listing_by_seller_sku(shop, "TEE-002")
         assert found is not None and found.external_id == ref.external_id
@@ -299,6 +302,44 @@ async def test_create_that_timed_out_after_storing_is_not_duplicated(sandbox: Ru
     assert {v["sku"] for v in stored[0]["variations"]} == set(ref.variant_ids)
     faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
     assert faults["timeouts"] == 1
+    await adapter.aclose()
+
+
+class LoseFirstReply(httpx.AsyncBaseTransport):
+    """Real HTTP, but the first request to a path ending in `suffix` loses its answer
+    (the site stored the change; the client sees a read timeout)."""
+
+    def __init__(self, suffix: str) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.suffix = suffix
+        self.lost = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not self.lost and request.url.path.endswith(self.suffix):
+            await response.aread()
+            self.lost += 1
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_variations_stored_before_a_lost_answer_are_not_created_twice(
+    sandbox: Running,
+) -> None:
+    shop, _ = await _new_shop(sandbox)
+    lossy = LoseFirstReply("/variations/batch")
+    adapter = _adapter(sandbox, transport=lossy)
+    ref = await adapter.create_listing(shop, _draft("LOST", 3))
+    assert lossy.lost == 1
+    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    assert len(stored) == 1 and len(stored[0]["variations"]) == 3
+    assert ref.variant_ids == {v["sku"]: str(v["variation_id"]) for v in stored[0]["variations"]}
+    # One lost batch, one read of what it stored, and no second batch.
+    assert adapter.calls["/products/{id}/variations/batch"] == 1
+    assert adapter.calls["/products/{id}/variations"] == 1
     await adapter.aclose()
 
 

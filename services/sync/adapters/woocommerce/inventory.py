@@ -10,7 +10,8 @@ idempotent, so a batch is retried whole on RETRYABLE failures.
 Ids come from the adapter's SKU index (filled by creates and reads); unknown SKUs are
 looked up first with `GET /products?sku=a,b,...` (wc/v3 searches products and
 variations; ≤ 100 per call). A SKU not found fails alone (PERMANENT, `not_found`); a
-per-item `error` inside the 200 fails that SKU alone (PERMANENT, WC's code kept).
+per-item `error` inside the 200 fails that SKU alone (PERMANENT, WC's code kept), and
+an invalid-id error also drops the SKU from the index so the next call looks it up.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from services.sync.adapters.woocommerce.listings import item_error
 from services.sync.adapters.woocommerce.validation import check_stock, permanent, to_price
 
 BATCH_LIMIT = 100  # items per batch call, create + update + delete (§6)
+# Per-item codes meaning the cached id no longer names that SKU's product or variation.
+STALE_ID_CODES = {
+    "woocommerce_rest_product_invalid_id",
+    "woocommerce_rest_product_variation_invalid_id",
+    "woocommerce_rest_invalid_product_id",
+}
 
 
 def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -97,7 +104,10 @@ class WooCommerceInventory:
             for item in reply.payload.get("update") or []:
                 sku = ids.get(int(item.get("id") or 0))
                 if sku is not None:
-                    answered[sku] = item_error(item)
+                    answered[sku] = error = item_error(item)
+                    if error is not None and error.code in STALE_ID_CODES:
+                        # Deleted or moved on the site: look it up afresh next time.
+                        self._client.index(shop).pop(sku, None)
             for sku in chunk:
                 if sku in answered:
                     outcome[sku] = answered[sku]
