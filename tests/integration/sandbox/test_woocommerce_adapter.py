@@ -343,6 +343,45 @@ async def test_variations_stored_before_a_lost_answer_are_not_created_twice(
     await adapter.aclose()
 
 
+class SlowFirstCreate(httpx.AsyncBaseTransport):
+    """Real HTTP, but the first `POST /products` reaches the site only after our lookup
+    by SKU (client timed out; the site stores it late), just before the resend."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.held: httpx.Request | None = None
+        self.creates = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        is_create = request.method == "POST" and request.url.path.endswith("/v3/products")
+        if is_create:
+            self.creates += 1
+            if self.creates == 1:
+                await request.aread()
+                self.held = request
+                raise httpx.ReadTimeout("no answer yet", request=request)
+            if self.held is not None:
+                late = await self.inner.handle_async_request(self.held)
+                await late.aread()
+                self.held = None
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_create_stored_late_is_adopted_not_duplicated(sandbox: Running) -> None:
+    shop, _ = await _new_shop(sandbox)
+    slow = SlowFirstCreate()
+    adapter = _adapter(sandbox, transport=slow)
+    ref = await adapter.create_listing(shop, _draft("LATE", 2))
+    assert slow.creates == 2  # the resend was refused as a duplicate SKU, then adopted
+    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
+    assert len(stored[0]["variations"]) == 2
+    await adapter.aclose()
+
+
 async def test_permanent_errors_are_not_retried(sandbox: Running) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox)

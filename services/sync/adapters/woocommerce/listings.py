@@ -9,7 +9,10 @@ variation id (simple products: the product id).
 
 Never duplicated: when a create attempt fails retryably, the product is looked up by
 its SKU (`GET /products?sku=`, which in wc/v3 also searches variations) before
-sending again, and variations already stored are not created twice.
+sending again (and a resend refused as a duplicate SKU after such a lookup adopts the
+product the first attempt stored meanwhile); variations already stored are not
+created twice. A first attempt refused as a duplicate SKU stays PERMANENT: a product
+we did not just create is not adopted silently (find_listing_by_seller_sku does that).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from services.sync.adapters.woocommerce.validation import (
 
 T = TypeVar("T")
 LISTING_PAGE = 20
+DUPLICATE_SKU = "product_invalid_sku"  # core: "Invalid or duplicated SKU."
 
 
 def product_body(shop: ShopAuth, draft: ListingDraft) -> dict[str, Any]:
@@ -229,11 +233,22 @@ class WooCommerceListings:
         body = product_body(shop, draft)
         pending = variation_bodies(shop, draft) if draft.option_names else {}
 
+        probed = False
+
         async def send_product(budget: RetryBudget) -> dict[str, Any]:
-            reply = await self._client.call(shop, "POST", "/products", body=body, budget=budget)
+            try:
+                reply = await self._client.call(shop, "POST", "/products", body=body, budget=budget)
+            except AdapterError as exc:
+                # The first attempt was still being stored when we probed: adopt it.
+                found = await find_product() if probed and exc.code == DUPLICATE_SKU else None
+                if found is None:
+                    raise
+                return found
             return dict(reply.payload)
 
         async def find_product() -> dict[str, Any] | None:
+            nonlocal probed
+            probed = True
             return await self._by_sku(shop, str(body["sku"]))
 
         product = await self._once(shop, send_product, find_product)
