@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 # ⚠ GraphQL has no request-count limit; this only spaces requests (the cost planner
 # does the real pacing). Per shop, divided by replicas.
-REQUEST_PACE = 40.0
+REQUEST_PACE = 200.0
 OAUTH_PATH = "/admin/oauth/access_token"
 RETRYABLE_CODES = {"THROTTLED", "INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"}
 NO_EXPIRY = timedelta(days=365 * 100)
