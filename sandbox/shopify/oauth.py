@@ -119,8 +119,8 @@ def token_answer(shop: Shop, *, expiring: bool) -> JSONResponse:
     if expiring:
         now = time.time()
         body.update(
-            expires_in=int(shop.access_expires_at - now),
+            expires_in=round(shop.access_expires_at - now),
             refresh_token=shop.refresh_token,
-            refresh_token_expires_in=int(shop.refresh_expires_at - now),
+            refresh_token_expires_in=round(shop.refresh_expires_at - now),
         )
     return JSONResponse(body)
