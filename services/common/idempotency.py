@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,12 +68,7 @@ async def recall(
     row = (await session.execute(_RECALL, {"t": tenant_id, "op": operation, "k": key.key})).first()
     if row is None:
         return None
-    if row.fingerprint != key.fingerprint:
-        raise AlreadyExists(
-            f"idempotency_key {key.key!r} was already used with a different {operation} request"
-        )
-    response: dict[str, Any] = row.response
-    return response
+    return check_fingerprint(key, row.fingerprint, row.response, operation)
 
 
 async def remember(
@@ -84,17 +79,62 @@ async def remember(
     response: dict[str, Any],
 ) -> None:
     """Record the answer in the caller's transaction (a racing twin fails on the primary key)."""
-    if key is None:
-        return
-    await session.execute(
-        idempotency_keys.insert().values(
-            tenant_id=tenant_id,
-            operation=operation,
-            key=key.key,
-            fingerprint=key.fingerprint,
-            response=response,
-            created_at=datetime.now(UTC),
+    if key is not None:
+        await remember_many(session, tenant_id, operation, [(key, response)])
+
+
+async def recall_many(
+    session: DbConnection, tenant_id: str, operation: str, keys: Sequence[str]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The stored (fingerprint, answer) of each of these keys that was used before."""
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(
+            idempotency_keys.c.key, idempotency_keys.c.fingerprint, idempotency_keys.c.response
+        ).where(
+            idempotency_keys.c.tenant_id == tenant_id,
+            idempotency_keys.c.operation == operation,
+            idempotency_keys.c.key.in_(list(keys)),
         )
+    )
+    return {row.key: (row.fingerprint, row.response) for row in rows}
+
+
+def check_fingerprint(
+    key: IdempotencyKey, fingerprint: str, response: dict[str, Any], operation: str
+) -> dict[str, Any]:
+    """The first answer if the key came with the same request; ALREADY_EXISTS otherwise."""
+    if fingerprint != key.fingerprint:
+        raise AlreadyExists(
+            f"idempotency_key {key.key!r} was already used with a different {operation} request"
+        )
+    return response
+
+
+async def remember_many(
+    session: DbConnection,
+    tenant_id: str,
+    operation: str,
+    answers: Sequence[tuple[IdempotencyKey, dict[str, Any]]],
+) -> None:
+    """Record many answers in the caller's transaction (one batched statement)."""
+    if not answers:
+        return
+    now = datetime.now(UTC)
+    await session.execute(
+        idempotency_keys.insert(),
+        [
+            {
+                "tenant_id": tenant_id,
+                "operation": operation,
+                "key": key.key,
+                "fingerprint": key.fingerprint,
+                "response": response,
+                "created_at": now,
+            }
+            for key, response in answers
+        ],
     )
 
 

@@ -1,10 +1,12 @@
-"""Reservation queries: one order's reservation, read and stored as JSON detail."""
+"""Reservation queries: orders' reservations, read and stored as JSON detail."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
 
 from services.inventory.adapters.repository_base import RepositoryBase, aware
 from services.inventory.adapters.tables import reservations
@@ -23,6 +25,41 @@ _RESERVATION = select(reservations).where(
 )
 
 
+_INSERT = insert(reservations)
+_UPDATE = (
+    update(reservations)
+    .where(
+        reservations.c.tenant_id == bindparam("b_tenant"),
+        reservations.c.platform == bindparam("b_platform"),
+        reservations.c.shop_id == bindparam("b_shop"),
+        reservations.c.order_id == bindparam("b_order"),
+    )
+    .values(state=bindparam("st"), detail=bindparam("dt"), updated_at=bindparam("at"))
+)
+
+
+def _detail(reservation: Reservation) -> str:
+    return json.dumps(
+        {
+            "lines": reservation.lines,
+            "allocations": [[a.sku, a.location_id, a.quantity] for a in reservation.allocations],
+        },
+        sort_keys=True,
+    )
+
+
+def _from_row(order: OrderRef, row: Any) -> Reservation:
+    detail = json.loads(row.detail)
+    return Reservation(
+        order=order,
+        state=ReservationState(row.state),
+        lines={k: int(v) for k, v in detail["lines"].items()},
+        allocations=[Allocation(s, loc, int(q)) for s, loc, q in detail["allocations"]],
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
 class ReservationQueries(RepositoryBase):
     """Reservations, keyed by order."""
 
@@ -39,47 +76,64 @@ class ReservationQueries(RepositoryBase):
                 },
             )
         ).first()
-        if row is None:
-            return None
-        detail = json.loads(row.detail)
-        return Reservation(
-            order=order,
-            state=ReservationState(row.state),
-            lines={k: int(v) for k, v in detail["lines"].items()},
-            allocations=[Allocation(s, loc, int(q)) for s, loc, q in detail["allocations"]],
-            created_at=aware(row.created_at),
-            updated_at=aware(row.updated_at),
-        )
+        return None if row is None else _from_row(order, row)
 
-    async def put_reservation(self, reservation: Reservation, *, new: bool) -> None:
-        order = reservation.order
-        detail = json.dumps(
-            {
-                "lines": reservation.lines,
-                "allocations": [
-                    [a.sku, a.location_id, a.quantity] for a in reservation.allocations
-                ],
-            },
-            sort_keys=True,
+    async def reservations(self, orders: Iterable[OrderRef]) -> dict[OrderRef, Reservation]:
+        """The reservations of these orders that exist (one statement)."""
+        wanted = {(o.platform.value, o.shop_id, o.order_id): o for o in orders}
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            select(reservations).where(
+                reservations.c.tenant_id == self.tenant,
+                tuple_(
+                    reservations.c.platform, reservations.c.shop_id, reservations.c.order_id
+                ).in_(list(wanted)),
+            )
         )
-        key = {
-            "tenant_id": self.tenant,
-            "platform": order.platform.value,
-            "shop_id": order.shop_id,
-            "order_id": order.order_id,
-        }
-        values = {
-            "state": reservation.state.value,
-            "detail": detail,
-            "updated_at": reservation.updated_at,
-        }
+        found = {}
+        for row in rows:
+            order = wanted[(row.platform, row.shop_id, row.order_id)]
+            found[order] = _from_row(order, row)
+        return found
+
+    async def put_reservations(
+        self, new: Sequence[Reservation], changed: Sequence[Reservation]
+    ) -> None:
+        """Insert the new reservations and update the changed ones (one batch each)."""
         if new:
             await self.conn.execute(
-                insert(reservations).values(**key, **values, created_at=reservation.created_at)
+                _INSERT,
+                [
+                    {
+                        "tenant_id": self.tenant,
+                        "platform": r.order.platform.value,
+                        "shop_id": r.order.shop_id,
+                        "order_id": r.order.order_id,
+                        "state": r.state.value,
+                        "detail": _detail(r),
+                        "created_at": r.created_at,
+                        "updated_at": r.updated_at,
+                    }
+                    for r in new
+                ],
             )
-        else:
+        if changed:
             await self.conn.execute(
-                update(reservations)
-                .where(*(reservations.c[k] == v for k, v in key.items()))
-                .values(**values)
+                _UPDATE,
+                [
+                    {
+                        "b_tenant": self.tenant,
+                        "b_platform": r.order.platform.value,
+                        "b_shop": r.order.shop_id,
+                        "b_order": r.order.order_id,
+                        "st": r.state.value,
+                        "dt": _detail(r),
+                        "at": r.updated_at,
+                    }
+                    for r in changed
+                ],
             )
+
+    async def put_reservation(self, reservation: Reservation, *, new: bool) -> None:
+        await self.put_reservations([reservation] if new else [], [] if new else [reservation])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, text, update
 
 from services.inventory.adapters.repository_base import RepositoryBase
 from services.inventory.adapters.tables import ledger, skus, stock_levels
@@ -48,6 +48,33 @@ _CHANGE_BACKORDER = (
     .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
 )
 _CHANGE = _CHANGE_BACKORDER.where(_NEW_ON_HAND - _NEW_RESERVED >= 0)
+# Compare-and-set of one level: written only if nobody changed it since it was read.
+_CAS_LEVEL = (
+    update(stock_levels)
+    .where(
+        _LEVEL_KEY,
+        stock_levels.c.on_hand == bindparam("oh"),
+        stock_levels.c.reserved == bindparam("orv"),
+    )
+    .values(on_hand=bindparam("nh"), reserved=bindparam("nr"))
+    .returning(stock_levels.c.sku)
+)
+# The same for many levels in one statement: a group commit's levels in one round trip.
+_CAS_LEVELS_PG = text(
+    """
+    UPDATE stock_levels AS l SET on_hand = v.nh, reserved = v.nr
+    FROM unnest(CAST(:skus AS text[]), CAST(:locs AS text[]), CAST(:oh AS bigint[]),
+                CAST(:orv AS bigint[]), CAST(:nh AS bigint[]), CAST(:nr AS bigint[]))
+         AS v(sku, loc, oh, orv, nh, nr)
+    WHERE l.tenant_id = :t AND l.sku = v.sku AND l.location_id = v.loc
+      AND l.on_hand = v.oh AND l.reserved = v.orv
+    RETURNING l.sku
+    """
+)
+
+
+class LevelConflict(Exception):
+    """A level changed between read and write (compare-and-set failed): retry the work."""
 
 
 def _sku_record(row: Any) -> SkuRecord:
@@ -168,6 +195,49 @@ class StockQueries(RepositoryBase):
             )
         ).first()
         return None if row is None else (int(row.on_hand), int(row.reserved))
+
+    async def compare_and_set_levels(
+        self, changes: Sequence[tuple[str, str, Level, Level]]
+    ) -> None:
+        """Write (sku, location, read, new) levels; LevelConflict if any moved since read.
+
+        The caller checked the invariants on the levels it read; the compare-and-set
+        makes that check hold at write time, whatever locks the other writers took.
+        """
+        if self.conn.dialect.name == "postgresql":
+            rows = await self.conn.execute(
+                _CAS_LEVELS_PG,
+                {
+                    "t": self.tenant,
+                    "skus": [c[0] for c in changes],
+                    "locs": [c[1] for c in changes],
+                    "oh": [c[2].on_hand for c in changes],
+                    "orv": [c[2].reserved for c in changes],
+                    "nh": [c[3].on_hand for c in changes],
+                    "nr": [c[3].reserved for c in changes],
+                },
+            )
+            written = len(rows.all())
+        else:  # SQLite statements are local calls: one per level costs no round trip
+            written = 0
+            for sku, location_id, read, new in changes:
+                row = (
+                    await self.conn.execute(
+                        _CAS_LEVEL,
+                        {
+                            "t": self.tenant,
+                            "s": sku,
+                            "l": location_id,
+                            "oh": read.on_hand,
+                            "orv": read.reserved,
+                            "nh": new.on_hand,
+                            "nr": new.reserved,
+                        },
+                    )
+                ).first()
+                written += row is not None
+        if written != len(changes):
+            raise LevelConflict(f"{len(changes) - written} of {len(changes)} levels moved")
 
     # --- ledger -----------------------------------------------------------------------
     async def append_ledger(self, entries: list[dict[str, Any]]) -> None:

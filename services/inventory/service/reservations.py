@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from services.common.auth import Principal
@@ -21,40 +20,19 @@ from services.inventory.domain.model import (
 )
 from services.inventory.domain.reservations import amendment, can_move, validate_lines
 from services.inventory.service.deps import InventoryDeps
+from services.inventory.service.reservation_answers import answer_of, from_answer
+from services.inventory.service.reserve_batch import DEFAULT_MAX_BATCH, ReserveBatcher
 from services.inventory.service.stock_change import StockChange
 
 log = get_logger("syncstore.inventory.reservations")
 
 
-def _answer(reservation: Reservation) -> dict[str, Any]:
-    """The reservation as an idempotent answer (what a replay returns)."""
-    return {
-        "state": reservation.state.value,
-        "lines": reservation.lines,
-        "created": reservation.created_at.isoformat() if reservation.created_at else None,
-        "updated": reservation.updated_at.isoformat() if reservation.updated_at else None,
-    }
-
-
-def _from_answer(order: OrderRef, answer: dict[str, Any]) -> Reservation:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
-    return Reservation(
-        order,
-        ReservationState(answer["state"]),
-        {k: int(v) for k, v in answer["lines"].items()},
-        [],
-        when(answer["created"]),
-        when(answer["updated"]),
-    )
-
-
 class ReservationService:
-    def __init__(self, deps: InventoryDeps) -> None:
+    def __init__(self, deps: InventoryDeps, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
         self.deps = deps
+        self.batcher = ReserveBatcher(self, max_batch=max_batch)
 
-    def _change(
+    def change(
         self, conn: DbConnection, caller: Principal, order: OrderRef, reason: str
     ) -> StockChange:
         return StockChange(
@@ -82,46 +60,32 @@ class ReservationService:
         lines: list[tuple[str, int]],
         key: IdempotencyKey | None,
     ) -> Reservation:
-        """Hold stock for every line or none; the same order again returns the first result."""
+        """Hold stock for every line or none; the same order again returns the first result.
+
+        Concurrent calls share write transactions (group commit, see reserve_batch.py).
+        """
         wanted = validate_lines(lines)
+        return await self.batcher.reserve(caller, order, wanted, key)
+
+    async def reserve_alone(
+        self,
+        caller: Principal,
+        order: OrderRef,
+        wanted: dict[str, int],
+        key: IdempotencyKey | None,
+    ) -> Reservation:
+        """`reserve` in a transaction of its own (validated lines)."""
 
         async def work(conn: DbConnection) -> dict[str, Any]:
-            change = self._change(conn, caller, order, "reserve")
+            change = self.change(conn, caller, order, "reserve")
             existing = await change.repo.reservation(order)
-            if existing is not None and (existing.state.final or existing.lines == wanted):
-                if existing.state.final:
-                    log.info("reserve_ignored", order=str(order), state=existing.state.value)
-                return _answer(existing)
-            current = existing.lines if existing else {}
-            deltas = amendment(current, wanted)
-            await change.lock(deltas)
-            inactive = [s for s, d in deltas.items() if d > 0 and not change.records[s].active]
-            if inactive:
-                raise FailedPrecondition(
-                    f"archived SKU cannot be reserved: {', '.join(inactive)}",
-                    [
-                        PreconditionViolation("ARCHIVED", s, "archived in the catalog")
-                        for s in inactive
-                    ],
-                )
-            allocations = list(existing.allocations) if existing else []
-            await self._take(change, {s: d for s, d in deltas.items() if d > 0}, allocations)
-            for sku, delta in deltas.items():
-                if delta < 0:
-                    await self._give_back(change, sku, -delta, allocations, commit=False)
-            now = self.deps.clock()
-            reservation = Reservation(
-                order,
-                ReservationState.RESERVED,
-                wanted,
-                allocations,
-                existing.created_at if existing else now,
-                now,
-            )
+            reservation = await self.reserve_in(change, caller, order, wanted, existing)
+            if reservation is None:
+                assert existing is not None
+                return answer_of(existing)
             await change.repo.put_reservation(reservation, new=existing is None)
-            change.events.append(reservation_event(caller.tenant_id, reservation, "created"))
             await change.finish()
-            return _answer(reservation)
+            return answer_of(reservation)
 
         answer = await run_idempotent(
             self.deps.db,
@@ -132,7 +96,46 @@ class ReservationService:
             conflict_message=f"order {order} was reserved concurrently; retry",
         )
         self.deps.notify_outbox()
-        return _from_answer(order, answer)
+        return from_answer(order, answer)
+
+    async def reserve_in(
+        self,
+        change: StockChange,
+        caller: Principal,
+        order: OrderRef,
+        wanted: dict[str, int],
+        existing: Reservation | None,
+    ) -> Reservation | None:
+        """Apply the order to `change`: the new reservation, or None if `existing` stands."""
+        if existing is not None and (existing.state.final or existing.lines == wanted):
+            if existing.state.final:
+                log.info("reserve_ignored", order=str(order), state=existing.state.value)
+            return None
+        current = existing.lines if existing else {}
+        deltas = amendment(current, wanted)
+        await change.lock(deltas)
+        inactive = [s for s, d in deltas.items() if d > 0 and not change.records[s].active]
+        if inactive:
+            raise FailedPrecondition(
+                f"archived SKU cannot be reserved: {', '.join(inactive)}",
+                [PreconditionViolation("ARCHIVED", s, "archived in the catalog") for s in inactive],
+            )
+        allocations = list(existing.allocations) if existing else []
+        await self._take(change, {s: d for s, d in deltas.items() if d > 0}, allocations)
+        for sku, delta in deltas.items():
+            if delta < 0:
+                await self._give_back(change, sku, -delta, allocations, commit=False)
+        now = self.deps.clock()
+        reservation = Reservation(
+            order,
+            ReservationState.RESERVED,
+            wanted,
+            allocations,
+            existing.created_at if existing else now,
+            now,
+        )
+        change.events.append(reservation_event(caller.tenant_id, reservation, "created"))
+        return reservation
 
     async def _take(
         self, change: StockChange, needs: dict[str, int], allocations: list[Allocation]
@@ -207,7 +210,7 @@ class ReservationService:
         operation = "Commit" if target is ReservationState.COMMITTED else "Release"
 
         async def work(conn: DbConnection) -> dict[str, Any]:
-            change = self._change(conn, caller, order, operation.lower())
+            change = self.change(conn, caller, order, operation.lower())
             existing = await change.repo.reservation(order)
             now = self.deps.clock()
             if existing is None:
@@ -219,7 +222,7 @@ class ReservationService:
                 await change.repo.put_reservation(tombstone, new=True)
                 change.events.append(reservation_event(caller.tenant_id, tombstone, "released"))
                 await change.finish()
-                return _answer(tombstone)
+                return answer_of(tombstone)
             if not can_move(existing.state, target):
                 if existing.state is not target:
                     log.info(
@@ -228,7 +231,7 @@ class ReservationService:
                         state=existing.state.value,
                         wanted=target.value,
                     )
-                return _answer(existing)
+                return answer_of(existing)
             await change.lock(existing.lines)
             allocations = list(existing.allocations)
             for sku, quantity in sorted(existing.lines.items()):
@@ -239,7 +242,7 @@ class ReservationService:
             await change.repo.put_reservation(existing, new=False)
             change.events.append(reservation_event(caller.tenant_id, existing, target.value))
             await change.finish()
-            return _answer(existing)
+            return answer_of(existing)
 
         answer = await run_idempotent(
             self.deps.db,
@@ -250,7 +253,7 @@ class ReservationService:
             conflict_message=f"order {order} changed concurrently; retry",
         )
         self.deps.notify_outbox()
-        return _from_answer(order, answer)
+        return from_answer(order, answer)
 
     async def release(
         self, caller: Principal, order: OrderRef, key: IdempotencyKey | None

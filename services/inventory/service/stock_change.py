@@ -40,6 +40,7 @@ class StockChange:
         reference: str,
         actor: str,
         now: datetime,
+        deferred: bool = False,
     ) -> None:
         self.tenant = tenant_id
         self.repo = InventoryRepository(conn, tenant_id)
@@ -54,6 +55,10 @@ class StockChange:
         self._touched: set[str] = set()
         self._levels: dict[str, dict[str, Level]] = {}
         self._settings: StockSettings | None = None
+        # Deferred mode (group commit): levels change in memory and are written once, in
+        # `finish()`, compare-and-set against the levels read at the start.
+        self.deferred = deferred
+        self._read: dict[tuple[str, str], Level] = {}
 
     async def settings(self) -> StockSettings:
         if self._settings is None:
@@ -98,26 +103,38 @@ class StockChange:
 
     async def levels(self, skus: Iterable[str]) -> dict[str, list[Level]]:
         """Current levels per SKU (read once per transaction, then tracked in memory)."""
-        missing = sorted(set(skus) - set(self._levels))
+        tracked = await self._tracked(skus)
+        return {sku: list(levels.values()) for sku, levels in tracked.items()}
+
+    async def _tracked(self, skus: Iterable[str]) -> dict[str, dict[str, Level]]:
+        wanted = set(skus)
+        missing = sorted(wanted - set(self._levels))
         if missing:
             for sku, found in (await self.repo.levels(missing)).items():
                 self._levels[sku] = {lv.location_id: lv for lv in found}
-        return {sku: list(self._levels[sku].values()) for sku in set(skus)}
+        return {sku: self._levels[sku] for sku in wanted}
 
     async def apply(self, sku: str, location_id: str, d_on_hand: int, d_reserved: int) -> bool:
         """Move one level by the deltas if the invariants allow it (False otherwise)."""
         if d_on_hand == 0 and d_reserved == 0:
             return True
-        known = self._levels.get(sku)
-        if known is None or location_id not in known:
-            await self.repo.ensure_level(sku, location_id)
-        result = await self.repo.change_level(
-            sku, location_id, d_on_hand, d_reserved, backorder=self.records[sku].allow_backorder
-        )
+        if self.deferred:
+            result = await self._apply_in_memory(sku, location_id, d_on_hand, d_reserved)
+        else:
+            known = self._levels.get(sku)
+            if known is None or location_id not in known:
+                await self.repo.ensure_level(sku, location_id)
+            result = await self.repo.change_level(
+                sku,
+                location_id,
+                d_on_hand,
+                d_reserved,
+                backorder=self.records[sku].allow_backorder,
+            )
+            if result is not None and known is not None:
+                known[location_id] = Level(location_id, result[0], result[1])
         if result is None:
             return False
-        if known is not None:
-            known[location_id] = Level(location_id, result[0], result[1])
         self._entries.append(
             {
                 "sku": sku,
@@ -136,8 +153,54 @@ class StockChange:
         self._touched.add(sku)
         return True
 
+    async def _apply_in_memory(
+        self, sku: str, location_id: str, d_on_hand: int, d_reserved: int
+    ) -> tuple[int, int] | None:
+        """The same invariants as the conditional UPDATE, checked on the tracked levels."""
+        known = (await self._tracked([sku]))[sku]
+        level = known.get(location_id)
+        if level is None:
+            await self.repo.ensure_level(sku, location_id)
+            level = known[location_id] = Level(location_id, 0, 0)
+        self._read.setdefault((sku, location_id), level)
+        on_hand, reserved = level.on_hand + d_on_hand, level.reserved + d_reserved
+        if on_hand < 0 or reserved < 0:
+            return None
+        if not self.records[sku].allow_backorder and on_hand - reserved < 0:
+            return None
+        known[location_id] = Level(location_id, on_hand, reserved)
+        return on_hand, reserved
+
+    def checkpoint(self) -> tuple[Any, ...]:
+        """What `restore` needs to undo everything applied after this point (in memory)."""
+        return (
+            len(self._entries),
+            len(self.events),
+            set(self._touched),
+            {sku: dict(levels) for sku, levels in self._levels.items()},
+            dict(self._read),
+        )
+
+    def restore(self, point: tuple[Any, ...]) -> None:
+        """Forget the changes applied since `point` (deferred mode: nothing was written)."""
+        entries, events, touched, levels, read = point
+        del self._entries[entries:]
+        del self.events[events:]
+        self._touched, self._levels, self._read = touched, levels, read
+
+    async def _flush_levels(self) -> None:
+        changed = [
+            (sku, location_id, before, self._levels[sku][location_id])
+            for (sku, location_id), before in self._read.items()
+            if self._levels[sku][location_id] != before
+        ]
+        if changed:
+            await self.repo.compare_and_set_levels(changed)
+
     async def finish(self) -> list[StockView]:
         """Write ledger, versions and every event of the transaction; the new views."""
+        if self.deferred:
+            await self._flush_levels()
         await self.repo.append_ledger(self._entries)
         touched = {sku: self.records[sku] for sku in sorted(self._touched)}
         views: list[StockView] = []
