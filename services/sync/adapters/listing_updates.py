@@ -6,12 +6,10 @@ a changed variant set is refused PERMANENT rather than half-applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
-    ItemResult,
     ListingDraft,
     PriceUpdate,
     RemoteListing,
@@ -19,21 +17,14 @@ from services.sync.adapters.base import (
     StockUpdate,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.facade import InventoryPart
 
 
-class PricesAndStock(Protocol):
-    """The part of MarketplaceAdapter this needs."""
+class PricesAndStock(InventoryPart, Protocol):
+    """The part of MarketplaceAdapter this needs: its platform, prices and stock."""
 
     @property
     def platform(self) -> Platform: ...
-
-    async def update_prices(
-        self, shop: ShopAuth, prices: Sequence[PriceUpdate]
-    ) -> Sequence[ItemResult]: ...
-
-    async def update_stock(
-        self, shop: ShopAuth, stock: Sequence[StockUpdate]
-    ) -> Sequence[ItemResult]: ...
 
 
 async def push_prices_and_stock(

@@ -20,24 +20,17 @@ are never logged: only path, status and code.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-
-import httpx
+from typing import Unpack
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
-    ItemResult,
     ListingDraft,
     ListingRef,
-    Page,
-    PriceUpdate,
-    RemoteListing,
-    RemoteOrder,
     ShopAuth,
-    StockUpdate,
-    TokenPair,
     WebhookEvent,
 )
+from services.sync.adapters.client_base import TransportOptions
+from services.sync.adapters.facade import PlatformFacade
 from services.sync.adapters.lazada import webhooks
 from services.sync.adapters.lazada.client import (
     DEFAULT_AUTH_URL,
@@ -50,13 +43,11 @@ from services.sync.adapters.lazada.listings import LazadaListings
 from services.sync.adapters.lazada.orders import LazadaOrders
 from services.sync.adapters.lazada.validation import validate_draft
 from services.sync.adapters.listing_updates import push_prices_and_stock
-from services.sync.adapters.rate_limit import TokenBucket
-from services.sync.adapters.retry import RetryBudget
 
 __all__ = ["LazadaAdapter", "classify_code"]
 
 
-class LazadaAdapter:
+class LazadaAdapter(PlatformFacade[LazadaClient, LazadaListings, LazadaInventory, LazadaOrders]):
     platform = Platform.LAZADA
 
     def __init__(
@@ -64,52 +55,21 @@ class LazadaAdapter:
         base_url: str = DEFAULT_BASE_URL,
         *,
         auth_url: str | None = None,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
+        **options: Unpack[TransportOptions],
     ) -> None:
         """`base_url` is the regional gateway including `/rest`; `auth_url` the auth host
         (default: auth.lazada.com for the real gateway, else `base_url`, as the sandbox
         serves both under one prefix)."""
         if auth_url is None:
             auth_url = DEFAULT_AUTH_URL if base_url == DEFAULT_BASE_URL else base_url
-        self._client = LazadaClient(
-            base_url,
-            auth_url,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
+        client = LazadaClient(base_url, auth_url, **options)
+        super().__init__(
+            client, LazadaListings(client), LazadaInventory(client), LazadaOrders(client)
         )
-        self.base_url = self._client.base_url
-        self._listings = LazadaListings(self._client)
-        self._inventory = LazadaInventory(self._client)
-        self._orders = LazadaOrders(self._client)
-        # Requests sent, per API path (tests and benchmarks read it).
-        self.calls: dict[str, int] = self._client.http.calls
+        self.base_url = client.base_url
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self._client.bucket(shop)
-
-    # -- authorization --------------------------------------------------------------
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
         return self._client.authorization_url(shop, redirect_uri, state)
-
-    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
-        return await self._client.exchange_code(shop, code)
-
-    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
-        return await self._client.refresh_token(shop)
-
-    # -- listings -------------------------------------------------------------------
-    async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
-        return await self._listings.create_listing(shop, draft)
 
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
@@ -122,37 +82,6 @@ class LazadaAdapter:
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )
-
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
-        return await self._listings.get_listing(shop, external_id)
-
-    async def find_listing_by_seller_sku(
-        self, shop: ShopAuth, seller_sku: str
-    ) -> RemoteListing | None:
-        return await self._listings.find_listing_by_seller_sku(shop, seller_sku)
-
-    async def list_listings(self, shop: ShopAuth, page_token: str = "") -> Page[RemoteListing]:
-        return await self._listings.list_listings(shop, page_token)
-
-    # -- prices and stock -----------------------------------------------------------
-    async def update_prices(
-        self, shop: ShopAuth, prices: Sequence[PriceUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_prices(shop, prices)
-
-    async def update_stock(
-        self, shop: ShopAuth, stock: Sequence[StockUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_stock(shop, stock)
-
-    # -- orders and push ------------------------------------------------------------
-    async def list_orders(
-        self, shop: ShopAuth, since: datetime, until: datetime, page_token: str = ""
-    ) -> Page[RemoteOrder]:
-        return await self._orders.list_orders(shop, since, until, page_token)
-
-    async def get_orders(self, shop: ShopAuth, order_ids: Sequence[str]) -> Sequence[RemoteOrder]:
-        return await self._orders.get_orders(shop, order_ids)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """message_type 0 (trade order) becomes an ORDER event; other types are ignored."""

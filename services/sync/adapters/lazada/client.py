@@ -12,16 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
-
-import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
 from services.sync.adapters.errors import FailureKind
 from services.sync.adapters.lazada.signing import api_sign
-from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tokens import (
@@ -30,7 +28,7 @@ from services.sync.adapters.tokens import (
     fetch_tokens,
     refresh_token_of,
 )
-from services.sync.adapters.transport import EnvelopeError, HttpTransport, ReadEnvelope
+from services.sync.adapters.transport import EnvelopeError, ReadEnvelope
 
 DEFAULT_BASE_URL = "https://api.lazada.sg/rest"
 DEFAULT_AUTH_URL = "https://auth.lazada.com/rest"
@@ -93,39 +91,11 @@ def app(shop: ShopAuth) -> tuple[str, str]:
     return app_key, app_secret
 
 
-class LazadaClient:
-    def __init__(
-        self,
-        base_url: str,
-        auth_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
-    ) -> None:
+class LazadaClient(PlatformClient):
+    def __init__(self, base_url: str, auth_url: str, **options: Unpack[TransportOptions]) -> None:
+        super().__init__(Platform.LAZADA, DEFAULT_RATE_LIMIT, **options)
         self.base_url = base_url.rstrip("/")
         self.auth_url = auth_url.rstrip("/")
-        self.http = HttpTransport(
-            Platform.LAZADA,
-            default_rate=DEFAULT_RATE_LIMIT,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-        )
-
-    @property
-    def budget(self) -> RetryBudget:
-        return self.http.budget
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self.http.bucket(shop)
 
     def signed_query(
         self, shop: ShopAuth, api_path: str, params: Iterable[tuple[str, Any]], *, seller: bool

@@ -11,15 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
-
-import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
 from services.sync.adapters.errors import FailureKind
-from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.shopee.signing import api_sign, public_base_string, shop_base_string
@@ -30,7 +28,7 @@ from services.sync.adapters.tokens import (
     fetch_tokens,
     refresh_token_of,
 )
-from services.sync.adapters.transport import EnvelopeError, HttpTransport, ReadEnvelope
+from services.sync.adapters.transport import EnvelopeError, ReadEnvelope
 
 DEFAULT_BASE_URL = "https://partner.shopeemobile.com"
 DEFAULT_RATE_LIMIT = 10.0
@@ -84,37 +82,10 @@ def partner(shop: ShopAuth) -> tuple[int, str]:
         raise permanent("shop credentials need partner_id and partner_key") from exc
 
 
-class ShopeeClient:
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
-    ) -> None:
+class ShopeeClient(PlatformClient):
+    def __init__(self, base_url: str, **options: Unpack[TransportOptions]) -> None:
+        super().__init__(Platform.SHOPEE, DEFAULT_RATE_LIMIT, **options)
         self.base_url = base_url.rstrip("/")
-        self.http = HttpTransport(
-            Platform.SHOPEE,
-            default_rate=DEFAULT_RATE_LIMIT,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-        )
-
-    @property
-    def budget(self) -> RetryBudget:
-        return self.http.budget
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self.http.bucket(shop)
 
     def signed_query(
         self, shop: ShopAuth, path: str, *, shop_api: bool, extra: Iterable[tuple[str, Any]] = ()

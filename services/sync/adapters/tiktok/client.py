@@ -16,15 +16,13 @@ import json
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
-
-import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
 from services.sync.adapters.errors import FailureKind
-from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tiktok.signing import sign
@@ -35,7 +33,7 @@ from services.sync.adapters.tokens import (
     fetch_tokens,
     refresh_token_of,
 )
-from services.sync.adapters.transport import EnvelopeError, HttpTransport
+from services.sync.adapters.transport import EnvelopeError
 
 DEFAULT_BASE_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
@@ -77,36 +75,12 @@ def app_credentials(shop: ShopAuth) -> tuple[str, str]:
     return app_key, app_secret
 
 
-class TikTokClient:
-    def __init__(
-        self,
-        base_url: str,
-        auth_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
-    ) -> None:
+class TikTokClient(PlatformClient):
+    def __init__(self, base_url: str, auth_url: str, **options: Unpack[TransportOptions]) -> None:
+        super().__init__(Platform.TIKTOK_SHOP, DEFAULT_RATE_LIMIT, **options)
         self.base_url = base_url.rstrip("/")
         self.auth_url = auth_url.rstrip("/")
-        self.http = HttpTransport(
-            Platform.TIKTOK_SHOP,
-            default_rate=DEFAULT_RATE_LIMIT,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-        )
         self._ciphers: dict[str, str] = {}
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self.http.bucket(shop)
 
     def _send(
         self,

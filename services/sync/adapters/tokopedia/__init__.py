@@ -21,28 +21,19 @@ takes a token of its own. Client secrets and tokens are never logged.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from typing import Unpack
 from urllib.parse import urlencode
-
-import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
-    ItemResult,
     ListingDraft,
     ListingRef,
-    Page,
-    PriceUpdate,
-    RemoteListing,
-    RemoteOrder,
     ShopAuth,
-    StockUpdate,
-    TokenPair,
     WebhookEvent,
 )
+from services.sync.adapters.client_base import TransportOptions
+from services.sync.adapters.facade import PlatformFacade
 from services.sync.adapters.listing_updates import push_prices_and_stock
-from services.sync.adapters.rate_limit import TokenBucket
-from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import webhooks
 from services.sync.adapters.tokopedia.client import (
     DEFAULT_ACCOUNTS_URL,
@@ -57,7 +48,9 @@ from services.sync.adapters.tokopedia.validation import validate_draft
 __all__ = ["TokopediaAdapter"]
 
 
-class TokopediaAdapter:
+class TokopediaAdapter(
+    PlatformFacade[TokopediaClient, TokopediaListings, TokopediaInventory, TokopediaOrders]
+):
     platform = Platform.TOKOPEDIA
 
     def __init__(
@@ -65,55 +58,24 @@ class TokopediaAdapter:
         base_url: str = DEFAULT_BASE_URL,
         *,
         accounts_url: str | None = None,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
+        **options: Unpack[TransportOptions],
     ) -> None:
         """`accounts_url` defaults to accounts.tokopedia.com for the real host, else to
         `base_url` (the sandbox serves both under /tokopedia)."""
         if accounts_url is None:
             accounts_url = DEFAULT_ACCOUNTS_URL if base_url == DEFAULT_BASE_URL else base_url
-        self._client = TokopediaClient(
-            base_url,
-            accounts_url,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
+        client = TokopediaClient(base_url, accounts_url, **options)
+        super().__init__(
+            client, TokopediaListings(client), TokopediaInventory(client), TokopediaOrders(client)
         )
-        self._listings = TokopediaListings(self._client)
-        self._inventory = TokopediaInventory(self._client)
-        self._orders = TokopediaOrders(self._client)
-        # Requests sent, per API path (tests and benchmarks read it).
-        self.calls: dict[str, int] = self._client.http.calls
 
     @property
     def throttled_items(self) -> int:
         return self._inventory.throttled_items
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self._client.bucket(shop)
-
-    # -- authorization --------------------------------------------------------------
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
         sep = "&" if "?" in redirect_uri else "?"
         return f"{redirect_uri}{sep}{urlencode({'state': state, 'shop_id': shop.shop_id})}"
-
-    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
-        return await self._client.refresh_token(shop)
-
-    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
-        return await self._client.refresh_token(shop)
-
-    # -- listings -------------------------------------------------------------------
-    async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
-        return await self._listings.create_listing(shop, draft)
 
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
@@ -126,37 +88,6 @@ class TokopediaAdapter:
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )
-
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
-        return await self._listings.get_listing(shop, external_id)
-
-    async def find_listing_by_seller_sku(
-        self, shop: ShopAuth, seller_sku: str
-    ) -> RemoteListing | None:
-        return await self._listings.find_listing_by_seller_sku(shop, seller_sku)
-
-    async def list_listings(self, shop: ShopAuth, page_token: str = "") -> Page[RemoteListing]:
-        return await self._listings.list_listings(shop, page_token)
-
-    # -- prices and stock -----------------------------------------------------------
-    async def update_prices(
-        self, shop: ShopAuth, prices: Sequence[PriceUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_prices(shop, prices)
-
-    async def update_stock(
-        self, shop: ShopAuth, stock: Sequence[StockUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_stock(shop, stock)
-
-    # -- orders and webhooks --------------------------------------------------------
-    async def list_orders(
-        self, shop: ShopAuth, since: datetime, until: datetime, page_token: str = ""
-    ) -> Page[RemoteOrder]:
-        return await self._orders.list_orders(shop, since, until, page_token)
-
-    async def get_orders(self, shop: ShopAuth, order_ids: Sequence[str]) -> Sequence[RemoteOrder]:
-        return await self._orders.get_orders(shop, order_ids)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """The order notification becomes an ORDER event; other notifications are ignored."""

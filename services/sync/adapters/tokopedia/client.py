@@ -22,19 +22,19 @@ from __future__ import annotations
 import base64
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
 
 import httpx
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
 from services.sync.adapters.errors import AdapterError, FailureKind
-from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import credentials
 from services.sync.adapters.tokens import authorized_call, ensure_token, fetch_tokens
-from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
+from services.sync.adapters.transport import EnvelopeError, Reply
 
 DEFAULT_BASE_URL = "https://fs.tokopedia.net"
 DEFAULT_ACCOUNTS_URL = "https://accounts.tokopedia.com"
@@ -87,40 +87,15 @@ def fs_id(shop: ShopAuth) -> str:
     return value
 
 
-class TokopediaClient:
+class TokopediaClient(PlatformClient):
     def __init__(
-        self,
-        base_url: str,
-        accounts_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
+        self, base_url: str, accounts_url: str, **options: Unpack[TransportOptions]
     ) -> None:
+        super().__init__(
+            Platform.TOKOPEDIA, DEFAULT_RATE_LIMIT, throttle_wait=throttle_wait, **options
+        )
         self.base_url = base_url.rstrip("/")
         self.accounts_url = accounts_url.rstrip("/")
-        self.http = HttpTransport(
-            Platform.TOKOPEDIA,
-            default_rate=DEFAULT_RATE_LIMIT,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-            throttle_wait=throttle_wait,
-        )
-
-    @property
-    def budget(self) -> RetryBudget:
-        return self.http.budget
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self.http.bucket(shop)
 
     def batch_size(self, shop: ShopAuth, limit: int = 100) -> int:
         """Items per bulk call: ≤ `limit`, and one under the shop's burst (its rate),
@@ -155,6 +130,10 @@ class TokopediaClient:
             )  # fmt: skip
 
         return await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
+
+    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
+        """client_credentials has no code to exchange: a new token, as refresh_token."""
+        return await self.refresh_token(shop)
 
     async def refresh_token(self, shop: ShopAuth) -> TokenPair:
         """A new client-credentials token (there is no refresh token); kept on `shop`."""
