@@ -17,7 +17,7 @@ from syncstore.inventory.v1 import inventory_service_pb2 as pb
 from syncstore.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
 from bench.inventory_phases import CALL_TIMEOUT, MD, OVERSELL_SKU, OVERSELL_STOCK, order_ref
-from bench.load import LoadResult, closed_loop
+from bench.load import LoadResult, closed_loop, open_loop
 
 
 def _error_code(exc: BaseException) -> str:
@@ -60,6 +60,30 @@ async def reserve_load(
         await stub.Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
 
     return await _measure(reserve, concurrency=concurrency, seconds=seconds)
+
+
+async def reserve_at_rate(
+    stub: pb_grpc.InventoryServiceAsyncStub, skus: list[str], rate: float, seconds: float
+) -> tuple[LoadResult, dict[str, int]]:
+    """Reserves arriving at a fixed rate (open loop): the latency at that load."""
+    run_id = f"a{uuid.uuid4().hex[:8]}"
+    rng = random.Random(2)
+    codes: Counter[str] = Counter()
+
+    async def reserve(i: int) -> None:
+        picked = rng.sample(skus, rng.randint(1, 3))
+        request = pb.ReserveRequest(
+            order=order_ref(run_id, i),
+            lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
+        )
+        try:
+            await stub.Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+        except Exception as exc:
+            codes[_error_code(exc)] += 1
+            raise
+
+    result = await open_loop(reserve, rate=rate, seconds=seconds)
+    return result, dict(sorted(codes.items()))
 
 
 async def get_stock_load(

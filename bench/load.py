@@ -1,4 +1,5 @@
-"""Closed-loop load generation shared by the benchmarks: N callers for T seconds."""
+"""Load generation shared by the benchmarks: closed loop (N callers for T seconds) and
+open loop (a fixed arrival rate)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def _result(latencies: list[float], errors: int, elapsed: float) -> LoadResult:
+    ordered = sorted(latencies) or [0.0]
+    return LoadResult(
+        requests=len(latencies) - errors,
+        errors=errors,
+        seconds=elapsed,
+        p50_ms=statistics.median(ordered) * 1000,
+        p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    )
+
+
 async def closed_loop(
     call: Callable[[int], Awaitable[Any]], *, concurrency: int, seconds: float
 ) -> LoadResult:
@@ -45,12 +57,36 @@ async def closed_loop(
 
     started = time.perf_counter()
     await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    ordered = sorted(latencies) or [0.0]
-    return LoadResult(
-        requests=len(latencies) - errors,
-        errors=errors,
-        seconds=elapsed,
-        p50_ms=statistics.median(ordered) * 1000,
-        p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-    )
+    return _result(latencies, errors, time.perf_counter() - started)
+
+
+async def open_loop(
+    call: Callable[[int], Awaitable[Any]], *, rate: float, seconds: float
+) -> LoadResult:
+    """Start `call(i)` at a fixed `rate` per second for `seconds`, without waiting for answers.
+
+    Latency counts from each call's scheduled start, so a server (or this generator)
+    that falls behind shows up in the percentiles instead of silently lowering the load.
+    """
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(i: int, due: float) -> None:
+        nonlocal errors
+        try:
+            await call(i)
+        except Exception:
+            errors += 1
+        latencies.append(time.perf_counter() - due)
+
+    tasks: list[asyncio.Task[None]] = []
+    started = time.perf_counter()
+    total = int(rate * seconds)
+    for i in range(total):
+        due = started + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, due)))
+    await asyncio.gather(*tasks)
+    return _result(latencies, errors, time.perf_counter() - started)

@@ -39,7 +39,9 @@ def make_runtime(settings: InventorySettings) -> ServiceRuntime:
     def build(runtime: Runtime) -> list[ServiceRegistration]:
         deps = _deps(runtime)
         servicer = InventoryServicer(
-            StockService(deps), ReservationService(deps), SetupService(deps)
+            StockService(deps),
+            ReservationService(deps, max_batch=settings.reserve_group_max),
+            SetupService(deps),
         )
         return [
             ServiceRegistration(

@@ -57,3 +57,18 @@ def test_dev_secret_provides_every_key_the_deployments_read() -> None:
                     if ref:
                         wanted.add(ref["key"])
     assert wanted and wanted <= provided
+
+
+def test_every_service_is_deployed_with_its_settings() -> None:
+    deployments = {
+        obj["metadata"]["name"]: obj
+        for obj in _resources(K8S / "base")
+        if obj["kind"] == "Deployment"
+    }
+    assert {"catalog", "inventory"} <= set(deployments)
+    for name, obj in deployments.items():
+        [container] = obj["spec"]["template"]["spec"]["containers"]
+        env = {e["name"] for e in container["env"]}
+        prefix = name.upper()
+        assert {f"{prefix}_GRPC_ADDR", f"{prefix}_DATABASE_URL", f"{prefix}_METRICS_ADDR"} <= env
+        assert container["args"] == [f"services.{name}"]
