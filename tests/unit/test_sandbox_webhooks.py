@@ -8,7 +8,7 @@ recorder, so the schedule is asserted exactly and nothing depends on timing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 import pytest_asyncio
@@ -50,6 +50,14 @@ async def receiver() -> AsyncIterator[Receiver]:
     async with serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
         running.url = url + "/hook"
         yield running
+
+
+@pytest.fixture(autouse=True)
+def patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No outcome may hang on real time: generous ack timeouts and reorder hold."""
+    for module in (lazada_push, shopee_push, tiktok_push):
+        monkeypatch.setattr(module, "POLICY", replace(module.POLICY, ack_timeout=60.0))
+    monkeypatch.setattr(webhooks, "REORDER_HOLD_SECONDS", 60.0)
 
 
 @pytest.fixture

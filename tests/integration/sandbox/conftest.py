@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -20,8 +20,11 @@ from starlette.routing import Route
 
 from sandbox import webhooks
 from sandbox.app import create_app
+from sandbox.lazada import push as lazada_push
 from sandbox.lazada.harness import serve
+from sandbox.shopee import push as shopee_push
 from sandbox.state import SandboxState
+from sandbox.tiktok import push as tiktok_push
 
 
 @dataclass
@@ -96,6 +99,16 @@ def webhook_pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(webhooks, "pause", record)
     return waited
+
+
+@pytest.fixture
+def patient_timers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take real time out of webhook outcomes on a loaded machine: the platforms' ack
+    timeouts (Lazada's is 500 ms) become 60 s, and a message held back for reordering
+    waits up to 60 s for the one that overtakes it."""
+    for module in (lazada_push, shopee_push, tiktok_push):
+        monkeypatch.setattr(module, "POLICY", replace(module.POLICY, ack_timeout=60.0))
+    monkeypatch.setattr(webhooks, "REORDER_HOLD_SECONDS", 60.0)
 
 
 async def admin_call(

@@ -20,7 +20,10 @@ from tests.integration.sandbox.conftest import (
     settle,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.usefixtures("patient_timers"),
+]
 
 
 def _item_level(listing: dict[str, Any]) -> tuple[float, int]:

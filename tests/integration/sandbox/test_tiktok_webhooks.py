@@ -26,7 +26,10 @@ from tests.integration.sandbox.conftest import (
     settle,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.usefixtures("patient_timers"),
+]
 
 P = "tiktok"
 
