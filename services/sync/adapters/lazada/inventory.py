@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.lazada.client import LazadaClient
-from services.sync.adapters.lazada.validation import permanent, to_major
+from services.sync.adapters.lazada.validation import check_stock, permanent, to_major
 
 BATCH = 50
 PARTIAL_CODES = frozenset({"500"})  # ⚠ with a non-empty `detail` list (sandbox shape)
@@ -68,46 +69,13 @@ class LazadaInventory:
     async def update_prices(
         self, shop: ShopAuth, prices: Sequence[PriceUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, str] = {}
-        invalid: dict[str, AdapterError] = {}
-        for p in prices:
-            try:
-                values[p.seller_sku] = to_major(shop, p.price)
-                invalid.pop(p.seller_sku, None)
-            except AdapterError as exc:
-                invalid[p.seller_sku] = exc
-                values.pop(p.seller_sku, None)
+        values, invalid = checked_values(prices, lambda p: to_major(shop, p.price))
         outcome = await self._batched(shop, "Price", values)
-        return _results(prices, outcome, invalid)
+        return item_results(prices, outcome, invalid)
 
     async def update_stock(
         self, shop: ShopAuth, stock: Sequence[StockUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, str] = {}
-        invalid: dict[str, AdapterError] = {}
-        for s in stock:
-            if s.quantity < 0:
-                invalid[s.seller_sku] = permanent("stock must be >= 0")
-                values.pop(s.seller_sku, None)
-            else:
-                values[s.seller_sku] = str(s.quantity)
-                invalid.pop(s.seller_sku, None)
+        values, invalid = checked_values(stock, lambda s: str(check_stock(s.quantity)))
         outcome = await self._batched(shop, "Quantity", values)
-        return _results(stock, outcome, invalid)
-
-
-def _results(
-    updates: Sequence[PriceUpdate] | Sequence[StockUpdate],
-    outcome: Mapping[str, AdapterError | None],
-    invalid: Mapping[str, AdapterError],
-) -> list[ItemResult]:
-    results: list[ItemResult] = []
-    seen: set[str] = set()
-    for u in updates:
-        if u.seller_sku in seen:
-            continue  # one result per SKU; the last update of a SKU wins
-        seen.add(u.seller_sku)
-        results.append(
-            ItemResult(u.seller_sku, invalid.get(u.seller_sku) or outcome.get(u.seller_sku))
-        )
-    return results
+        return item_results(stock, outcome, invalid)

@@ -33,6 +33,12 @@ def to_money(value: Any, currency: str) -> Money | None:
     return from_major(value, currency)
 
 
+def check_stock(quantity: int) -> int:
+    if quantity < 0:
+        raise permanent("stock must be >= 0")
+    return quantity
+
+
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
     if not draft.title.strip():
         raise permanent("title is empty")

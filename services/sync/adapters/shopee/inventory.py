@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.shopee.client import ShopeeClient
 from services.sync.adapters.shopee.listings import ShopeeListings, _Target
-from services.sync.adapters.shopee.validation import permanent, to_major
+from services.sync.adapters.shopee.validation import check_stock, permanent, to_major
 
 BATCH = 50  # update_price / update_stock: 1-50 models of one item
 STOCK_PARTIAL = "error_busi_update_stock_failed"
@@ -93,15 +94,7 @@ class ShopeeInventory:
     async def update_prices(
         self, shop: ShopAuth, prices: Sequence[PriceUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, float] = {}
-        invalid: dict[str, AdapterError] = {}
-        for p in prices:
-            try:
-                values[p.seller_sku] = to_major(shop, p.price)
-                invalid.pop(p.seller_sku, None)
-            except AdapterError as exc:
-                invalid[p.seller_sku] = exc
-                values.pop(p.seller_sku, None)
+        values, invalid = checked_values(prices, lambda p: to_major(shop, p.price))
         outcome = await self._batched(
             shop,
             values,
@@ -109,20 +102,12 @@ class ShopeeInventory:
             "price_list",
             lambda model_id, price: {"model_id": model_id, "original_price": price},
         )
-        return _results(prices, outcome, invalid)
+        return item_results(prices, outcome, invalid)
 
     async def update_stock(
         self, shop: ShopAuth, stock: Sequence[StockUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, int] = {}
-        invalid: dict[str, AdapterError] = {}
-        for s in stock:
-            if s.quantity < 0:
-                invalid[s.seller_sku] = permanent("stock must be >= 0")
-                values.pop(s.seller_sku, None)
-            else:
-                values[s.seller_sku] = s.quantity
-                invalid.pop(s.seller_sku, None)
+        values, invalid = checked_values(stock, lambda s: check_stock(s.quantity))
         outcome = await self._batched(
             shop,
             values,
@@ -130,20 +115,4 @@ class ShopeeInventory:
             "stock_list",
             lambda model_id, qty: {"model_id": model_id, "seller_stock": [{"stock": qty}]},
         )
-        return _results(stock, outcome, invalid)
-
-
-def _results(
-    updates: Sequence[PriceUpdate] | Sequence[StockUpdate],
-    outcome: Mapping[str, AdapterError | None],
-    invalid: Mapping[str, AdapterError],
-) -> list[ItemResult]:
-    results: list[ItemResult] = []
-    seen: set[str] = set()
-    for u in updates:
-        if u.seller_sku in seen:
-            continue  # one result per SKU; the last update of a SKU wins
-        seen.add(u.seller_sku)
-        error = invalid.get(u.seller_sku) or outcome.get(u.seller_sku)
-        results.append(ItemResult(u.seller_sku, error))
-    return results
+        return item_results(stock, outcome, invalid)

@@ -30,6 +30,12 @@ def to_money(value: Any, currency: str) -> Money | None:
     return from_major(value, currency)
 
 
+def check_stock(quantity: int) -> int:
+    if quantity < 0:
+        raise permanent("stock must be >= 0")
+    return quantity
+
+
 def weight_kg(draft: ListingDraft) -> float:
     grams = draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants)
     return grams / 1000

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.tiktok.client import TikTokClient
 from services.sync.adapters.tiktok.listings import TikTokListings, _Target, product_path
@@ -73,33 +74,16 @@ class TikTokInventory:
     async def update_prices(
         self, shop: ShopAuth, prices: Sequence[PriceUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, dict[str, str]] = {}
-        invalid: dict[str, AdapterError] = {}
-        for p in prices:
-            try:
-                values[p.seller_sku] = price_wire(shop, p.price)
-                invalid.pop(p.seller_sku, None)
-            except AdapterError as exc:
-                invalid[p.seller_sku] = exc
-                values.pop(p.seller_sku, None)
+        values, invalid = checked_values(prices, lambda p: price_wire(shop, p.price))
         outcome = await self._per_product(
             shop, values, "/prices/update", lambda t, price: {"id": t.sku_id, "price": price}
         )
-        return _results(prices, outcome, invalid)
+        return item_results(prices, outcome, invalid)
 
     async def update_stock(
         self, shop: ShopAuth, stock: Sequence[StockUpdate]
     ) -> Sequence[ItemResult]:
-        values: dict[str, int] = {}
-        invalid: dict[str, AdapterError] = {}
-        for s in stock:
-            try:
-                check_quantity(s.quantity)
-                values[s.seller_sku] = s.quantity
-                invalid.pop(s.seller_sku, None)
-            except AdapterError as exc:
-                invalid[s.seller_sku] = exc
-                values.pop(s.seller_sku, None)
+        values, invalid = checked_values(stock, lambda s: check_quantity(s.quantity))
 
         def entry(t: _Target, quantity: int) -> dict[str, Any]:
             warehouses = t.warehouses or (self._listings_warehouse(shop),)
@@ -112,24 +96,7 @@ class TikTokInventory:
             }
 
         outcome = await self._per_product(shop, values, "/inventory/update", entry)
-        return _results(stock, outcome, invalid)
+        return item_results(stock, outcome, invalid)
 
     def _listings_warehouse(self, shop: ShopAuth) -> str:
         return shop.app.get("warehouse_id", "")
-
-
-def _results(
-    updates: Sequence[PriceUpdate] | Sequence[StockUpdate],
-    outcome: Mapping[str, AdapterError | None],
-    invalid: Mapping[str, AdapterError],
-) -> list[ItemResult]:
-    results: list[ItemResult] = []
-    seen: set[str] = set()
-    for u in updates:
-        if u.seller_sku in seen:
-            continue  # one result per SKU; the last update of a SKU wins
-        seen.add(u.seller_sku)
-        results.append(
-            ItemResult(u.seller_sku, invalid.get(u.seller_sku) or outcome.get(u.seller_sku))
-        )
-    return results

@@ -57,9 +57,10 @@ def to_money(price: Any) -> Money | None:
         return None
 
 
-def check_quantity(quantity: int) -> None:
+def check_quantity(quantity: int) -> int:
     if not 0 <= quantity <= MAX_QUANTITY:
         raise permanent(f"stock must be between 0 and {MAX_QUANTITY}")
+    return quantity
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.tokopedia.client import (
     TOO_MANY,
@@ -105,22 +106,6 @@ class TokopediaInventory:
         field: str,
         value: Callable[[Any], int],
     ) -> list[ItemResult]:
-        values: dict[str, int] = {}
-        invalid: dict[str, AdapterError] = {}
-        for u in updates:  # the last update of a SKU wins
-            try:
-                values[u.seller_sku] = value(u)
-                invalid.pop(u.seller_sku, None)
-            except AdapterError as exc:
-                invalid[u.seller_sku] = exc
-                values.pop(u.seller_sku, None)
+        values, invalid = checked_values(updates, value)
         outcome = await self._send(shop, kind, field, values) if values else {}
-        results: list[ItemResult] = []
-        seen: set[str] = set()
-        for u in updates:
-            if u.seller_sku not in seen:
-                seen.add(u.seller_sku)
-                results.append(
-                    ItemResult(u.seller_sku, invalid.get(u.seller_sku) or outcome.get(u.seller_sku))
-                )
-        return results
+        return item_results(updates, outcome, invalid)
