@@ -48,6 +48,8 @@ class ShopAdmin(ShopAdminBase):
     action_status: ClassVar[Mapping[str, str]]  # "cancel" / "ship" -> the platform's status
     unique_skus: ClassVar[bool] = False  # seeding an SKU already sold is rejected
     default_price: ClassVar[float] = 1.0
+    default_currency: ClassVar[str] = "SGD"
+    default_rate_limit: ClassVar[float | None] = None  # None: FaultSwitches' default
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -57,6 +59,23 @@ class ShopAdmin(ShopAdminBase):
             return self.state.shop(self.platform, int(request.path_params["shop_id"]))
         except ValueError:
             return None
+
+    def register_shop(
+        self, shop_id: int, body: Mapping[str, Any], credentials: dict[str, str]
+    ) -> Shop:
+        """A new shop from `POST shops`: currency, seeded faults and rate limit, stored."""
+        shop = Shop(
+            platform=self.platform,
+            shop_id=shop_id,
+            credentials=credentials,
+            currency=str(body.get("currency") or self.default_currency),
+        )
+        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
+        rate_limit = body.get("rate_limit", self.default_rate_limit)
+        if rate_limit is not None:
+            shop.faults.configure({"rate_limit": rate_limit})
+        self.state.platform_shops(self.platform)[shop_id] = shop
+        return shop
 
     # -- hooks ---------------------------------------------------------------------------
 

@@ -38,20 +38,12 @@ class LazadaAdmin(ShopAdmin):
         except ValueError as exc:
             return bad(str(exc))
         seller_id = self.state.next_id()
-        shop = Shop(
-            platform=PLATFORM,
-            shop_id=seller_id,
-            credentials={
-                "app_key": str(body.get("app_key") or 100_000 + seller_id),
-                "app_secret": secrets.token_hex(16),
-            },
-            currency=str(body.get("currency") or "SGD"),
-        )
-        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
-        if "rate_limit" in body:
-            shop.faults.configure({"rate_limit": body["rate_limit"]})
+        credentials = {
+            "app_key": str(body.get("app_key") or 100_000 + seller_id),
+            "app_secret": secrets.token_hex(16),
+        }
+        shop = self.register_shop(seller_id, body, credentials)
         shop.issue_tokens(ACCESS_TTL, REFRESH_TTL)
-        self.state.platform_shops(PLATFORM)[seller_id] = shop
         return JSONResponse(
             {
                 "app_key": shop.credentials["app_key"],

@@ -37,17 +37,9 @@ class ShopeeAdmin(ShopAdmin):
             return bad(str(exc))
         shop_id = self.state.next_id()
         partner_id = str(body.get("partner_id") or 2_000_000 + shop_id)
-        shop = Shop(
-            platform=PLATFORM,
-            shop_id=shop_id,
-            credentials={"partner_id": partner_id, "partner_key": secrets.token_hex(32)},
-            currency=str(body.get("currency") or "SGD"),
-        )
-        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
-        if "rate_limit" in body:
-            shop.faults.configure({"rate_limit": body["rate_limit"]})
+        credentials = {"partner_id": partner_id, "partner_key": secrets.token_hex(32)}
+        shop = self.register_shop(shop_id, body, credentials)
         shop.issue_tokens(ACCESS_TTL, REFRESH_TTL)
-        self.state.platform_shops(PLATFORM)[shop_id] = shop
         return JSONResponse(
             {
                 "partner_id": int(partner_id),

@@ -32,6 +32,7 @@ class TikTokAdmin(ShopAdmin):
     listing_status = "ACTIVATE"
     order_status = "AWAITING_SHIPMENT"
     action_status: ClassVar[Mapping[str, str]] = {"cancel": "CANCELLED", "ship": "IN_TRANSIT"}
+    default_rate_limit = DEFAULT_RATE_LIMIT  # 50 req/s per API and shop (§2.2)
 
     async def create_shop(self, request: Request) -> Response:
         try:
@@ -39,26 +40,15 @@ class TikTokAdmin(ShopAdmin):
         except ValueError as exc:
             return bad(str(exc))
         shop_id = self.state.next_id()
-        shop = Shop(
-            platform=PLATFORM,
-            shop_id=shop_id,
-            credentials={
-                "app_key": str(body.get("app_key") or f"6{secrets.token_hex(6)}"),
-                "app_secret": secrets.token_hex(20),
-                "shop_cipher": f"ROW_{secrets.token_urlsafe(18)}",
-                "region": str(body.get("region") or "SG"),
-                "warehouse_ids": f"7{shop_id}01",
-            },
-            currency=str(body.get("currency") or "SGD"),
-        )
-        shop.faults.configure(
-            {
-                "seed": int(body.get("seed", self.state.seed)),
-                "rate_limit": body.get("rate_limit", DEFAULT_RATE_LIMIT),
-            }
-        )
+        credentials = {
+            "app_key": str(body.get("app_key") or f"6{secrets.token_hex(6)}"),
+            "app_secret": secrets.token_hex(20),
+            "shop_cipher": f"ROW_{secrets.token_urlsafe(18)}",
+            "region": str(body.get("region") or "SG"),
+            "warehouse_ids": f"7{shop_id}01",
+        }
+        shop = self.register_shop(shop_id, body, credentials)
         shop.issue_tokens(ACCESS_TTL, REFRESH_TTL)
-        self.state.platform_shops(PLATFORM)[shop_id] = shop
         c = shop.credentials
         return JSONResponse(
             {

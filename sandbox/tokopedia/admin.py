@@ -44,6 +44,8 @@ class TokopediaAdmin(ShopAdmin):
     action_status = STATUS
     unique_skus = True
     default_price = 1000.0
+    default_currency = "IDR"
+    default_rate_limit = DEFAULT_RATE
 
     async def _json(self, request: Request) -> dict[str, Any]:
         raw = await request.body()
@@ -53,20 +55,13 @@ class TokopediaAdmin(ShopAdmin):
     async def create_shop(self, request: Request) -> Response:
         body = await self._json(request)
         shop_id = self.state.next_id()
-        shop = Shop(
-            platform=PLATFORM,
-            shop_id=shop_id,
-            credentials={
-                "client_id": secrets.token_hex(8),
-                "client_secret": secrets.token_hex(16),
-                "fs_id": str(13_000 + shop_id % 100_000),
-                "webhook_secret": secrets.token_hex(16),
-            },
-            currency=str(body.get("currency") or "IDR"),
-        )
-        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
-        shop.faults.configure({"rate_limit": body.get("rate_limit", DEFAULT_RATE)})
-        self.state.platform_shops(PLATFORM)[shop_id] = shop
+        credentials = {
+            "client_id": secrets.token_hex(8),
+            "client_secret": secrets.token_hex(16),
+            "fs_id": str(13_000 + shop_id % 100_000),
+            "webhook_secret": secrets.token_hex(16),
+        }
+        shop = self.register_shop(shop_id, body, credentials)
         return JSONResponse(
             {
                 **shop.credentials,
