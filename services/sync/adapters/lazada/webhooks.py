@@ -9,13 +9,14 @@ or ms when it is too large for seconds.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from services.common.platforms import Platform
 from services.sync.adapters.base import RemoteOrder, WebhookEvent, WebhookKind
 from services.sync.adapters.lazada.orders import order_status
 from services.sync.adapters.lazada.validation import permanent
+from services.sync.adapters.webhook_body import json_object
 
 
 def _moment(raw: object) -> datetime:
@@ -24,12 +25,7 @@ def _moment(raw: object) -> datetime:
 
 
 def parse_webhook(headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-    try:
-        body = json.loads(raw_body)
-    except ValueError as exc:
-        raise permanent("push body is not JSON", "bad_push") from exc
-    if not isinstance(body, dict):
-        raise permanent("push body is not a JSON object", "bad_push")
+    body = json_object(Platform.LAZADA, raw_body, "push")
     if body.get("message_type") != 0:
         return []
     data = body.get("data") or {}

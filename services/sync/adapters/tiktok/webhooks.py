@@ -8,24 +8,22 @@ Envelope `{"type", "tts_notification_id", "shop_id", "timestamp", "data"}`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from services.common.platforms import Platform
 from services.sync.adapters.base import RemoteOrder, WebhookEvent, WebhookKind
 from services.sync.adapters.tiktok.orders import order_status
 from services.sync.adapters.tiktok.validation import permanent
+from services.sync.adapters.webhook_body import json_object
 
 ORDER_STATUS_CHANGE = 1
 PRODUCT_TYPES = {5, 15, 16}
 
 
 def parse_webhook(headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-    try:
-        body = json.loads(raw_body)
-    except ValueError as exc:
-        raise permanent("webhook body is not JSON", "bad_webhook") from exc
-    if not isinstance(body, dict) or not isinstance(body.get("data") or {}, dict):
+    body = json_object(Platform.TIKTOK_SHOP, raw_body)
+    if not isinstance(body.get("data") or {}, dict):
         raise permanent("webhook body is not a JSON object", "bad_webhook")
     data = body.get("data") or {}
     shop_id = str(body.get("shop_id") or "")

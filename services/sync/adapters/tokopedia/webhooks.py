@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping, Sequence
 
+from services.common.platforms import Platform
 from services.sync.adapters.base import WebhookEvent, WebhookKind
 from services.sync.adapters.tokopedia.orders import remote_order
 from services.sync.adapters.tokopedia.validation import permanent
+from services.sync.adapters.webhook_body import json_object
 
 SIGNATURE_HEADER = "Authorization-Hmac"
 
@@ -31,12 +32,7 @@ def verify(webhook_secret: str, headers: Mapping[str, str], raw_body: bytes) -> 
 
 
 def parse_webhook(headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-    try:
-        body = json.loads(raw_body)
-    except ValueError as exc:
-        raise permanent("webhook body is not JSON", "bad_webhook") from exc
-    if not isinstance(body, dict):
-        raise permanent("webhook body is not a JSON object", "bad_webhook")
+    body = json_object(Platform.TOKOPEDIA, raw_body)
     if "order_id" not in body:
         return []  # product, chat and campaign notifications are not read yet
     try:
