@@ -67,6 +67,7 @@ class ShopAdminBase:
             shop.webhooks.time_scale = time_scale
             shop.webhooks.disabled = False
             shop.webhooks.consecutive_failures = 0
+            shop.webhooks.outcomes.clear()
         return JSONResponse(shop.webhooks.snapshot())
 
     async def expire_token(self, request: Request) -> Response:

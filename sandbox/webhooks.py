@@ -4,14 +4,21 @@ Each platform supplies the body, its signed headers and its `RetryPolicy` (how l
 waits for an answer, which answers count as received, and the delays before each
 retry). This module owns what they share: the retry loop, time compression for tests
 (the registration's `time_scale`: 0.001 turns Lazada's 30-minute interval into 1.8 s), the
-per-shop drop / duplicate / reorder switches (`FaultSwitches.webhook_*`), and a
-delivery log tests read through `GET /_sandbox/<platform>/shops/<id>/webhook`.
+per-shop drop / duplicate / reorder switches (`FaultSwitches.webhook_*`), disabling a
+registration (consecutive failures, or a success rate under a floor), and a delivery
+log tests read through `GET /_sandbox/<platform>/shops/<id>/webhook`.
+
+Reordering: a held message goes out right after the shop's next message has made its
+first attempt (or after `REORDER_HOLD_SECONDS` if none comes), so the overtaking order
+is certain, not a race.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,6 +38,16 @@ def answered_2xx(status: int) -> bool:
 
 
 @dataclass(frozen=True)
+class SuccessFloor:
+    """Disable the registration once more than `min_pushes` attempts went out within the
+    last `window` seconds (platform time) and under `rate` of them were received."""
+
+    min_pushes: int
+    window: float
+    rate: float
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """How a platform delivers: `delays[n]` is the wait before retry n+1 (platform time)."""
 
@@ -41,6 +58,8 @@ class RetryPolicy:
     disable_after_failures: int | None = None
     # Shopee and TikTok Shop count an answer as received only when its body is empty.
     empty_body: bool = False
+    # Shopee disables a subscription whose recent success rate falls too low.
+    disable_below: SuccessFloor | None = None
 
 
 NO_RETRY = RetryPolicy(delays=())
@@ -84,6 +103,8 @@ class ShopWebhooks:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     # Held-back messages, each released once the next message has made its first attempt.
     waiting: list[asyncio.Event] = field(default_factory=list)
+    # (monotonic time, received) of recent attempts, for `RetryPolicy.disable_below`.
+    outcomes: deque[tuple[float, bool]] = field(default_factory=deque)
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -150,12 +171,9 @@ async def _deliver(
             # When nothing overtakes it in time, it is sent anyway.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(hold.wait(), REORDER_HOLD_SECONDS)
-        url = hooks.url
         async with httpx.AsyncClient(timeout=policy.ack_timeout) as client:
             for _ in range(copies):
-                delivered = await _attempts(
-                    client, url, record, headers, policy, hooks.time_scale, overtaken
-                )
+                delivered = await _attempts(client, hooks, record, headers, policy, overtaken)
                 if not delivered:
                     hooks.consecutive_failures += 1
                     limit = policy.disable_after_failures
@@ -169,30 +187,53 @@ async def _deliver(
 
 async def _attempts(
     client: httpx.AsyncClient,
-    url: str,
+    hooks: ShopWebhooks,
     record: DeliveryRecord,
     headers: dict[str, str],
     policy: RetryPolicy,
-    time_scale: float,
     overtaken: list[asyncio.Event],
 ) -> bool:
+    url = hooks.url
     for attempt in range(len(policy.delays) + 1):
+        if hooks.disabled:
+            return False  # a disabled subscription gets nothing, retries included
         record.attempts += 1
+        received = False
         try:
             response = await client.post(url, content=record.body, headers=headers)
             record.last_status = response.status_code
-            if policy.received(response.status_code) and not (
+            received = policy.received(response.status_code) and not (
                 policy.empty_body and response.content
-            ):
-                record.delivered = True
-                return True
+            )
         except httpx.HTTPError:
             record.last_status = None
         finally:
             _release(overtaken)  # the first attempt is out: held messages may follow
+        _count(hooks, policy, received)
+        if received:
+            record.delivered = True
+            return True
         if attempt < len(policy.delays):
-            await pause(policy.delays[attempt] * time_scale)
+            await pause(policy.delays[attempt] * hooks.time_scale)
     return False
+
+
+def _count(hooks: ShopWebhooks, policy: RetryPolicy, received: bool) -> None:
+    """Track the recent success rate; disable the registration below the policy's floor.
+
+    The window is platform time, compressed like the delays (time_scale 0 leaves it empty).
+    """
+    floor = policy.disable_below
+    if floor is None:
+        return
+    now = time.monotonic()
+    hooks.outcomes.append((now, received))
+    while hooks.outcomes and hooks.outcomes[0][0] < now - floor.window * hooks.time_scale:
+        hooks.outcomes.popleft()
+    total = len(hooks.outcomes)
+    ok = sum(1 for _, good in hooks.outcomes if good)
+    if total > floor.min_pushes and ok < floor.rate * total:
+        hooks.disabled = True
 
 
 async def pause(seconds: float) -> None:

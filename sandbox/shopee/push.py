@@ -6,7 +6,8 @@ included. Body as in the get_lost_push_message sample: `{"shop_id", "code": 3,
 "update_time"}}`. Header `Authorization` = lowercase hex HMAC-SHA256(partner_key,
 callback URL + "|" + raw body), the official guide's form (§8.2: the congminh1254 SDK's
 body-only form disagrees with the guide and is not used). A push counts as received
-on a 2xx answer with an empty body.
+on a 2xx answer with an empty body. A subscription whose success rate falls under 30%
+over more than 600 pushes in 6 h is disabled, and what it misses is not resent.
 
 Seller-center edits of price or stock send nothing: the documented push codes for
 stock (7 item promotion, 8 reserved stock change) are about promotions, not edits.
@@ -27,7 +28,14 @@ ORDER_STATUS_CODE = 3
 
 # ⚠ Shopee's push timeout and per-type retry counts are on push-type pages we do not have
 # (§1.5, §8.8). Chosen: answer within 3 s; 3 retries at +5 min, +15 min, +30 min.
-POLICY = webhooks.RetryPolicy(delays=(300.0, 900.0, 1800.0), ack_timeout=3.0, empty_body=True)
+# Documented: more than 600 pushes in the last 6 h with a success rate under 30% disables
+# the subscription (⚠ "pushes" read as attempts, retries included).
+POLICY = webhooks.RetryPolicy(
+    delays=(300.0, 900.0, 1800.0),
+    ack_timeout=3.0,
+    empty_body=True,
+    disable_below=webhooks.SuccessFloor(min_pushes=600, window=6 * 3600.0, rate=0.3),
+)
 
 
 def signature(partner_key: str, url: str, body: bytes) -> str:

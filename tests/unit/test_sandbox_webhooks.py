@@ -213,3 +213,54 @@ async def test_nothing_is_sent_without_a_url(receiver: Receiver) -> None:
     shop.webhooks.url = ""
     assert webhooks.send(shop, b"{}", {}, webhooks.NO_RETRY) is None
     assert shop.webhooks.log == []
+
+
+FLOOR = webhooks.SuccessFloor(min_pushes=10, window=3600.0, rate=0.3)
+
+
+async def test_a_low_success_rate_disables_the_registration(
+    receiver: Receiver, pauses: list[float]
+) -> None:
+    receiver.answer(*[500] * 11)
+    shop = _shop(receiver, time_scale=1.0)
+    policy = webhooks.RetryPolicy(delays=(), disable_below=FLOOR)
+    for n in range(11):
+        assert not shop.webhooks.disabled, n  # not before more than 10 pushes
+        await _send(shop, b"{}", policy)
+    assert shop.webhooks.disabled
+    assert webhooks.send(shop, b"{}", {}, policy) is None  # missed, never resent
+
+
+async def test_a_success_rate_above_the_floor_keeps_it(
+    receiver: Receiver, pauses: list[float]
+) -> None:
+    receiver.answer(*[200, 500] * 10)
+    shop = _shop(receiver, time_scale=1.0)
+    policy = webhooks.RetryPolicy(delays=(), disable_below=FLOOR)
+    for _ in range(20):
+        await _send(shop, b"{}", policy)
+    assert not shop.webhooks.disabled
+
+
+async def test_failures_outside_the_window_do_not_count(
+    receiver: Receiver, pauses: list[float]
+) -> None:
+    receiver.answer(*[500] * 12)
+    # 3600 s × 1e-9 is 3.6 µs of real time: no two HTTP round trips fit in it.
+    shop = _shop(receiver, time_scale=1e-9)
+    policy = webhooks.RetryPolicy(delays=(), disable_below=FLOOR)
+    for _ in range(12):
+        await _send(shop, b"{}", policy)
+    assert not shop.webhooks.disabled
+
+
+async def test_retries_stop_once_the_registration_is_disabled(
+    receiver: Receiver, pauses: list[float]
+) -> None:
+    receiver.answer(*[500] * 5)
+    shop = _shop(receiver, time_scale=1.0)
+    floor = webhooks.SuccessFloor(min_pushes=2, window=3600.0, rate=0.5)
+    policy = webhooks.RetryPolicy(delays=(60.0, 60.0, 60.0), disable_below=floor)
+    record = await _send(shop, b"{}", policy)
+    assert shop.webhooks.disabled and record.attempts == 3 and not record.delivered
+    assert len(receiver.received) == 3
