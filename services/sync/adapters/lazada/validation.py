@@ -12,11 +12,13 @@ from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
+from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
 from services.sync.adapters.shop_settings import check_price, from_major, major_units
 
 MAX_TITLE = 255
+WORDS = checks.DraftWords(Platform.LAZADA)
 
 
 # permanent(message, code="validation"): Lazada's failure found before any request.
@@ -40,17 +42,12 @@ def check_stock(quantity: int) -> int:
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("title is empty")
-    if len(draft.title) > MAX_TITLE:
-        raise permanent(f"title longer than {MAX_TITLE} characters")
+    checks.check_title(WORDS, draft, MAX_TITLE)
     if not draft.variants:
         raise permanent("a listing needs at least one variant")
     if not draft.category_id.isdigit():
         raise permanent("category_id must be a Lazada PrimaryCategory id")
-    skus = [v.seller_sku for v in draft.variants]
-    if any(not s for s in skus) or len(set(skus)) != len(skus):
-        raise permanent("variant seller SKUs must be present and unique")
+    checks.check_seller_skus(WORDS, draft)
     for v in draft.variants:
         to_major(shop, v.price)
         if v.stock < 0:

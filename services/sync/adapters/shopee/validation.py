@@ -7,6 +7,7 @@ from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
+from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
 from services.sync.adapters.shop_settings import check_price, from_major, major_units
@@ -14,6 +15,7 @@ from services.sync.adapters.shop_settings import check_price, from_major, major_
 MAX_TITLE = 120
 MAX_MODELS = 50
 MAX_TIERS = 2
+WORDS = checks.DraftWords(Platform.SHOPEE, option_types="variation tiers")
 
 
 # permanent(message, code="validation"): Shopee's failure found before any request.
@@ -42,31 +44,16 @@ def weight_kg(draft: ListingDraft) -> float:
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("title is empty")
-    if len(draft.title) > MAX_TITLE:
-        raise permanent(f"title longer than {MAX_TITLE} characters")
-    if not draft.variants:
-        raise permanent("a listing needs at least one variant")
-    if len(draft.variants) > MAX_MODELS:
-        raise permanent(f"more than {MAX_MODELS} variants")
-    if len(draft.option_names) > MAX_TIERS:
-        raise permanent(f"more than {MAX_TIERS} variation tiers")
-    if not draft.option_names and len(draft.variants) != 1:
-        raise permanent("several variants need option names")
+    checks.check_title(WORDS, draft, MAX_TITLE)
+    checks.check_variant_counts(WORDS, draft, MAX_MODELS, MAX_TIERS)
     try:
         int(draft.category_id)
     except ValueError as exc:
         raise permanent("category_id must be a Shopee category id") from exc
-    skus = [v.seller_sku for v in draft.variants]
-    if any(not s for s in skus) or len(set(skus)) != len(skus):
-        raise permanent("variant seller SKUs must be present and unique")
-    combos = {tuple(v.option_values) for v in draft.variants}
-    if len(combos) != len(draft.variants):
-        raise permanent("two variants have the same option values")
+    checks.check_seller_skus(WORDS, draft)
+    checks.check_distinct_options(WORDS, draft)
     for v in draft.variants:
-        if len(v.option_values) != len(draft.option_names):
-            raise permanent(f"{v.seller_sku}: option values do not match option names")
+        checks.check_option_values(WORDS, draft, v)
         to_major(shop, v.price)
         if v.stock < 0:
             raise permanent(f"{v.seller_sku}: stock must be >= 0")

@@ -18,6 +18,7 @@ from services.common.money import (
     parse_decimal_amount,
 )
 from services.common.platforms import Platform
+from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
 from services.sync.adapters.shop_settings import check_price, credentials
@@ -26,6 +27,13 @@ MAX_TITLE = 255
 MAX_ATTRIBUTES = 3
 MAX_QUANTITY = 99_999
 WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
+WORDS = checks.DraftWords(
+    Platform.TIKTOK_SHOP,
+    variant="SKU",
+    option="sales attribute",
+    option_types="sales attribute types",
+    mismatch_option="attribute",
+)
 
 
 # permanent(message, code="validation"): TikTok's failure found before any request.
@@ -64,30 +72,18 @@ def check_quantity(quantity: int) -> int:
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("title is empty")
-    if len(draft.title) > MAX_TITLE:
-        raise permanent(f"title longer than {MAX_TITLE} characters")
-    if not draft.variants:
-        raise permanent("a listing needs at least one SKU")
-    if len(draft.variants) > max_skus(shop):
-        raise permanent(f"more than {max_skus(shop)} SKUs for this shop's region")
-    if len(draft.option_names) > MAX_ATTRIBUTES:
-        raise permanent(f"more than {MAX_ATTRIBUTES} sales attribute types")
-    if not draft.option_names and len(draft.variants) != 1:
-        raise permanent("several SKUs need sales attribute names")
+    checks.check_title(WORDS, draft, MAX_TITLE)
+    checks.check_variant_counts(
+        WORDS, draft, max_skus(shop), MAX_ATTRIBUTES, why=" for this shop's region"
+    )
     if not draft.category_id:
         raise permanent("category_id is required")
     if len(draft.images) > 9:
         raise permanent("at most 9 main images")
-    skus = [v.seller_sku for v in draft.variants]
-    if any(not s for s in skus) or len(set(skus)) != len(skus):
-        raise permanent("SKU seller SKUs must be present and unique")
-    if len({tuple(v.option_values) for v in draft.variants}) != len(draft.variants):
-        raise permanent("two SKUs have the same sales attribute values")
+    checks.check_seller_skus(WORDS, draft)
+    checks.check_distinct_options(WORDS, draft)
     for v in draft.variants:
-        if len(v.option_values) != len(draft.option_names):
-            raise permanent(f"{v.seller_sku}: attribute values do not match attribute names")
+        checks.check_option_values(WORDS, draft, v)
         price_wire(shop, v.price)
         check_quantity(v.stock)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
+from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft
 
@@ -21,6 +22,7 @@ MAX_VARIANTS = 50
 MAX_OPTION_TYPES = 2
 MIN_PRICE, MAX_PRICE = 100, 100_000_000
 MAX_STOCK = 999_999
+WORDS = checks.DraftWords(Platform.TOKOPEDIA, option_types="variant types")
 
 
 # permanent(message, code="validation"): Tokopedia's failure found before any request.
@@ -49,29 +51,15 @@ def check_stock(quantity: int) -> int:
 
 
 def validate_draft(draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("title is empty")
-    if len(draft.title) > MAX_TITLE:
-        raise permanent(f"title longer than {MAX_TITLE} characters")
-    if not draft.variants:
-        raise permanent("a listing needs at least one variant")
-    if len(draft.variants) > MAX_VARIANTS:
-        raise permanent(f"more than {MAX_VARIANTS} variants")
-    if len(draft.option_names) > MAX_OPTION_TYPES:
-        raise permanent(f"more than {MAX_OPTION_TYPES} variant types")
-    if not draft.option_names and len(draft.variants) != 1:
-        raise permanent("several variants need option names")
+    checks.check_title(WORDS, draft, MAX_TITLE)
+    checks.check_variant_counts(WORDS, draft, MAX_VARIANTS, MAX_OPTION_TYPES)
     try:
         int(draft.category_id)
     except ValueError as exc:
         raise permanent("category_id must be a Tokopedia category id") from exc
-    skus = [v.seller_sku for v in draft.variants]
-    if any(not s for s in skus) or len(set(skus)) != len(skus):
-        raise permanent("variant seller SKUs must be present and unique")
-    if len({tuple(v.option_values) for v in draft.variants}) != len(draft.variants):
-        raise permanent("two variants have the same option values")
+    checks.check_seller_skus(WORDS, draft)
+    checks.check_distinct_options(WORDS, draft)
     for v in draft.variants:
-        if len(v.option_values) != len(draft.option_names):
-            raise permanent(f"{v.seller_sku}: option values do not match option names")
+        checks.check_option_values(WORDS, draft, v)
         to_rupiah(v.price)
         check_stock(v.stock)
