@@ -28,11 +28,10 @@ from services.sync.adapters.lazada.client import LazadaClient
 from services.sync.adapters.lazada.validation import (
     permanent,
     to_major,
-    to_money,
     validate_draft,
 )
 from services.sync.adapters.retry import RetryBudget
-from services.sync.adapters.shop_settings import shop_currency
+from services.sync.adapters.shop_settings import from_major, shop_currency
 
 PAGE = 50  # /products/get limit max
 SKU_FILTER = 100  # sku_seller_list max
@@ -157,7 +156,7 @@ def to_remote(shop: ShopAuth, product: Mapping[str, Any]) -> RemoteListing:
             RemoteVariant(
                 seller_sku=str(s.get("SellerSku") or ""),
                 external_id=str(s.get("SkuId") or ""),
-                price=to_money(s.get("price"), currency),
+                price=from_major(s.get("price"), currency),
                 stock=int(quantity) if quantity is not None else None,
             )
         )

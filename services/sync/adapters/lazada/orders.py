@@ -10,8 +10,7 @@ from typing import Any
 
 from services.sync.adapters.base import OrderLine, OrderStatus, Page, RemoteOrder, ShopAuth
 from services.sync.adapters.lazada.client import LazadaClient
-from services.sync.adapters.lazada.validation import to_money
-from services.sync.adapters.shop_settings import shop_currency
+from services.sync.adapters.shop_settings import from_major, shop_currency
 
 ORDER_PAGE = 100
 
@@ -108,7 +107,7 @@ class LazadaOrders:
         return RemoteOrder(
             order_id=order_id,
             status=order_status(statuses[0]),
-            lines=[OrderLine(s, q, to_money(prices[s], currency)) for s, q in quantities.items()],
+            lines=[OrderLine(s, q, from_major(prices[s], currency)) for s, q in quantities.items()],
             update_time=parse_time(header.get("updated_at")) or created or datetime.now(UTC),
             create_time=created,
         )

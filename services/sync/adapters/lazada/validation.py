@@ -8,14 +8,13 @@ plus a 255-character name cap as a conservative bound.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
 from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.shop_settings import check_price, from_major, major_units
+from services.sync.adapters.shop_settings import check_price, major_units
 
 MAX_TITLE = 255
 WORDS = checks.DraftWords(Platform.LAZADA)
@@ -29,10 +28,6 @@ def to_major(shop: ShopAuth, price: Money) -> str:
     """A price as LazOP's decimal string in major units, checked against the shop."""
     check_price(shop, Platform.LAZADA, price)
     return str(major_units(price))
-
-
-def to_money(value: Any, currency: str) -> Money | None:
-    return from_major(value, currency)
 
 
 def check_stock(quantity: int) -> int:

@@ -23,11 +23,11 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.shop_settings import from_major
 from services.sync.adapters.shopee.client import ShopeeClient
 from services.sync.adapters.shopee.validation import (
     permanent,
     to_major,
-    to_money,
     validate_draft,
     weight_kg,
 )
@@ -265,7 +265,7 @@ def _variant(entry: Mapping[str, Any], sku: str, model_id: Any) -> RemoteVariant
     price = None
     if prices:
         info = prices[0]
-        price = to_money(info.get("original_price"), str(info.get("currency") or ""))
+        price = from_major(info.get("original_price"), str(info.get("currency") or ""))
     stock_info = entry.get("stock_info_v2") or {}
     seller = stock_info.get("seller_stock")
     stock = sum(int(s.get("stock", 0)) for s in seller) if seller is not None else None

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.sync.adapters.base import OrderLine, OrderStatus, Page, RemoteOrder, ShopAuth
-from services.sync.adapters.shop_settings import shop_currency
+from services.sync.adapters.shop_settings import from_major, shop_currency
 from services.sync.adapters.shopee.client import ShopeeClient
-from services.sync.adapters.shopee.validation import to_money
 
 ORDER_PAGE = 50  # so one get_order_detail call (≤ 50 order_sn) covers one page
 ORDER_WINDOW = timedelta(days=15)
@@ -102,7 +101,7 @@ def _order(shop: ShopAuth, o: Mapping[str, Any]) -> RemoteOrder:
         OrderLine(
             seller_sku=str(i.get("model_sku") or i.get("item_sku") or ""),
             quantity=int(i.get("model_quantity_purchased") or 0),
-            price=to_money(i.get("model_discounted_price"), currency),
+            price=from_major(i.get("model_discounted_price"), currency),
         )
         for i in o.get("item_list", [])
     ]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from services.common.money import Money
 from services.common.platforms import Platform
 from services.sync.adapters import draft_checks as checks
 from services.sync.adapters import errors
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.shop_settings import check_price, from_major, major_units
+from services.sync.adapters.shop_settings import check_price, major_units
 
 MAX_TITLE = 120
 MAX_MODELS = 50
@@ -26,10 +25,6 @@ def to_major(shop: ShopAuth, price: Money) -> float:
     """A price in Shopee's major units (a JSON number), checked against the shop's currency."""
     check_price(shop, Platform.SHOPEE, price)
     return float(major_units(price))
-
-
-def to_money(value: Any, currency: str) -> Money | None:
-    return from_major(value, currency)
 
 
 def check_stock(quantity: int) -> int:
