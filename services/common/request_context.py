@@ -20,7 +20,9 @@ class RequestContext:
 _current: ContextVar[RequestContext | None] = ContextVar("syncstore_request", default=None)
 
 
-def set_request_context(ctx: RequestContext) -> None:
+def set_request_context(ctx: RequestContext | None) -> None:
+    """Make `ctx` current (None: no request; work done on behalf of several requests
+    sets each one's context in turn, so its events carry that request's ids)."""
     _current.set(ctx)
 
 

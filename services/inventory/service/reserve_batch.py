@@ -32,6 +32,11 @@ from services.common.idempotency import (
     remember_many,
 )
 from services.common.logging import get_logger
+from services.common.request_context import (
+    RequestContext,
+    current_request,
+    set_request_context,
+)
 from services.inventory.domain.model import OrderRef, Reservation, StockSource
 from services.inventory.service.reservation_answers import answer_of, from_answer
 from services.inventory.service.stock_change import StockChange
@@ -42,8 +47,13 @@ if TYPE_CHECKING:
 log = get_logger("syncstore.inventory.reserve_batch")
 
 DEFAULT_MAX_BATCH = 64
-# Two groups in flight: one is applied by the database while the next one gathers.
-MAX_IN_FLIGHT = 2
+# One group in flight at a time: the orders that arrive meanwhile form the next group, so
+# groups grow with the load by themselves (a second writer would only wait for the
+# first one's SKU locks, or for SQLite's single writer, holding a smaller group).
+MAX_IN_FLIGHT = 1
+# Loop turns a drain yields before taking a group: RPCs that arrived together reach the
+# queue a few callbacks apart, and a group taken too early would hold one order.
+GATHER_TURNS = 3
 OPERATION = "Reserve"
 
 
@@ -54,6 +64,9 @@ class _Pending:
     wanted: dict[str, int]
     key: IdempotencyKey | None
     future: asyncio.Future[Reservation]
+    # The request's own context: the group's work runs in the drain task's, so each
+    # order's events and logs get their request's correlation id back from here.
+    context: RequestContext | None
 
 
 @dataclass
@@ -90,7 +103,7 @@ class ReserveBatcher:
         if self.max_batch == 1:
             return await self.service.reserve_alone(caller, order, wanted, key)
         future: asyncio.Future[Reservation] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(caller, order, wanted, key, future))
+        self._queue.append(_Pending(caller, order, wanted, key, future, current_request()))
         if self._in_flight < MAX_IN_FLIGHT:
             self._in_flight += 1
             task = asyncio.create_task(self._drain())
@@ -100,7 +113,11 @@ class ReserveBatcher:
 
     async def _drain(self) -> None:
         try:
-            while self._queue:
+            while True:
+                for _ in range(GATHER_TURNS):
+                    await asyncio.sleep(0)
+                if not self._queue:
+                    return
                 await self._commit(self._take_group())
         finally:
             self._in_flight -= 1
@@ -124,7 +141,8 @@ class ReserveBatcher:
             outcomes = await self._apply_group(group)
         except Exception as exc:  # the group's transaction failed: each order on its own
             log.info("reserve_group_retried_alone", orders=len(group), cause=type(exc).__name__)
-            await asyncio.gather(*(self._alone(p) for p in group))
+            for pending in group:  # in arrival order, as the group would have applied them
+                await self._alone(pending)
             return
         self.grouped += 1
         self.service.deps.notify_outbox()
@@ -137,6 +155,7 @@ class ReserveBatcher:
                 pending.future.set_result(outcome)
 
     async def _alone(self, pending: _Pending) -> None:
+        set_request_context(pending.context)
         try:
             result = await self.service.reserve_alone(
                 pending.caller, pending.order, pending.wanted, pending.key
@@ -198,6 +217,7 @@ class ReserveBatcher:
             fingerprint, answer = state.stored[key.key]
             answer = check_fingerprint(key, fingerprint, answer, OPERATION)
             return from_answer(pending.order, answer)
+        set_request_context(pending.context)
         change = state.change
         change.reference, change.actor = str(pending.order), pending.caller.actor
         existing = state.current.get(pending.order)

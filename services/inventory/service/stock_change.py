@@ -67,7 +67,7 @@ class StockChange:
 
     async def lock(self, skus: Iterable[str]) -> None:
         """Load and lock the SKUs (in SKU order, so concurrent writers never deadlock)."""
-        wanted = sorted(set(skus) - set(self.records))
+        wanted = sorted({sku for sku in skus if sku not in self.records})
         self.records.update(await self.repo.skus(wanted, lock=True))
         unknown = [s for s in wanted if s not in self.records]
         if unknown:
@@ -108,7 +108,7 @@ class StockChange:
 
     async def _tracked(self, skus: Iterable[str]) -> dict[str, dict[str, Level]]:
         wanted = set(skus)
-        missing = sorted(wanted - set(self._levels))
+        missing = sorted(sku for sku in wanted if sku not in self._levels)
         if missing:
             for sku, found in (await self.repo.levels(missing)).items():
                 self._levels[sku] = {lv.location_id: lv for lv in found}
@@ -157,7 +157,9 @@ class StockChange:
         self, sku: str, location_id: str, d_on_hand: int, d_reserved: int
     ) -> tuple[int, int] | None:
         """The same invariants as the conditional UPDATE, checked on the tracked levels."""
-        known = (await self._tracked([sku]))[sku]
+        known = self._levels.get(sku)
+        if known is None:
+            known = (await self._tracked([sku]))[sku]
         level = known.get(location_id)
         if level is None:
             await self.repo.ensure_level(sku, location_id)

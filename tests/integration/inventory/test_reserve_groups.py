@@ -13,13 +13,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
+from syncstore.events.v1 import inventory_events_pb2 as ev
 
 from services.common.auth import Principal, Role
 from services.common.db import Database
 from services.common.db.migrations import upgrade
 from services.common.errors import DomainError
+from services.common.events.tables import outbox
 from services.common.idempotency import IdempotencyKey
 from services.common.platforms import Platform
+from services.common.request_context import RequestContext, set_request_context
 from services.inventory.adapters.repository import InventoryRepository
 from services.inventory.adapters.stock_queries import LevelConflict
 from services.inventory.domain.model import OrderRef
@@ -187,3 +191,27 @@ async def test_a_failed_group_transaction_retries_each_order_alone(
     levels, _, reservations, consistent = await _state(world, caller)
     assert levels["G-1"] == [(5, 2)] and levels["G-3"] == [(10, 1)]
     assert set(reservations) == {"o-1", "o-3"} and consistent
+
+
+async def test_each_order_event_keeps_its_request_correlation_id(world: World) -> None:
+    caller = await world.tenant()
+
+    async def send_as(request: Request) -> Any:
+        # Each RPC runs in its own task and context, as the gRPC server runs them.
+        set_request_context(RequestContext("r-" + request[0], "c-" + request[0], "Reserve"))
+        return await _send(world, caller, request)
+
+    before = world.service.batcher.grouped
+    requests: list[Request] = [(f"o-{n}", (("G-3", 1),), "") for n in range(1, 4)]
+    await asyncio.gather(*(send_as(r) for r in requests))
+    assert world.service.batcher.grouped == before + 1
+    async with world.db.reader() as conn:
+        rows = await conn.execute(
+            select(outbox.c.payload).where(
+                outbox.c.tenant_id == caller.tenant_id,
+                outbox.c.subject == "inventory.reservation.created",
+            )
+        )
+        events = [ev.ReservationChanged.FromString(bytes(r.payload)) for r in rows]
+    seen = {e.reservation.order.order_id: e.meta.correlation_id for e in events}
+    assert seen == {f"o-{n}": f"c-o-{n}" for n in range(1, 4)}
