@@ -10,31 +10,30 @@ anything runs (shopify.dev API limits). inventorySetQuantities:
 - compare-and-set: `changeFromQuantity` (must be present from 2026-07, may be null) or
   the older `compareQuantity` must equal the stored quantity, else
   CHANGE_FROM_QUANTITY_STALE / COMPARE_QUANTITY_STALE.
-⚠ The userError codes for product validation are not in the sources; the names used
-(BLANK, TOO_LONG, OPTIONS_OVER_LIMIT, INVALID_VARIANT, GREATER_THAN_OR_EQUAL_TO) follow
-the Admin API's enum naming.
+productSet lives in product_set.py.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from graphql import GraphQLError, GraphQLResolveInfo, value_from_ast_untyped
+from graphql import GraphQLError, value_from_ast_untyped
 
 from sandbox.shopify import nodes, push
+from sandbox.shopify.inputs import (
+    Info,
+    check_size,
+    parse_price,
+    user_error,
+    variables,
+    version_at_least,
+)
+from sandbox.shopify.product_set import ProductSet
 from sandbox.shopify.store import extras, find_variant, gid, gid_number, iso
 from sandbox.state import Listing, Model, SandboxState, Shop
 
-# graphql-core 3.3 made the resolve info generic over the context type.
-Info = GraphQLResolveInfo[Any]
-
-MAX_INPUT = 250
-MAX_TITLE = 255
-MAX_OPTIONS = 3
-MAX_VARIANTS = 2048
 MAX_QUANTITY = 1_000_000_000
 NAMES = {"available", "on_hand"}
 REASONS = {
@@ -45,30 +44,6 @@ REASONS = {
 }  # fmt: skip
 
 
-def user_error(field: list[str], message: str, code: str) -> dict[str, Any]:
-    return {"field": field, "message": message, "code": code}
-
-
-def _check_size(name: str, items: list[Any]) -> None:
-    if len(items) > MAX_INPUT:
-        raise GraphQLError(
-            f"The input array size of {len(items)} is greater than the maximum allowed of "
-            f"{MAX_INPUT}.",
-            extensions={"code": "MAX_INPUT_SIZE_EXCEEDED", "argumentName": name},
-        )
-
-
-def _price(raw: Any) -> float | None:
-    try:
-        return float(Decimal(str(raw)))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _version_at_least(info: Info, version: str) -> bool:
-    return str(info.context["version"]) >= version
-
-
 class MutationRoot:
     def __init__(self, state: SandboxState, shop: Shop) -> None:
         self.state = state
@@ -76,121 +51,10 @@ class MutationRoot:
 
     def root(self) -> dict[str, Any]:
         return {
-            "productSet": self.product_set,
+            "productSet": ProductSet(self.state, self.shop).product_set,
             "productVariantsBulkUpdate": self.variants_bulk_update,
             "inventorySetQuantities": self.inventory_set_quantities,
         }
-
-    # -- productSet -------------------------------------------------------------------
-    def product_set(
-        self, info: Info, input: dict[str, Any], synchronous: bool = True
-    ) -> dict[str, Any]:
-        variants = list(input.get("variants") or [])
-        options = list(input.get("productOptions") or [])
-        _check_size("variants", variants)
-        existing: Listing | None = None
-        if input.get("id"):
-            number = gid_number(input["id"], "Product")
-            existing = self.shop.listings.get(number) if number is not None else None
-            if existing is None:
-                return self._set_failed("id", "Product does not exist", "PRODUCT_DOES_NOT_EXIST")
-        title = str(input.get("title") or (existing.name if existing else "")).strip()
-        if not title:
-            return self._set_failed("title", "Title can't be blank", "BLANK")
-        if len(title) > MAX_TITLE:
-            return self._set_failed("title", f"Title is too long (max {MAX_TITLE})", "TOO_LONG")
-        if len(options) > MAX_OPTIONS:
-            return self._set_failed(
-                "productOptions", f"Can only specify {MAX_OPTIONS} options", "OPTIONS_OVER_LIMIT"
-            )
-        if len(variants) > MAX_VARIANTS:
-            return self._set_failed("variants", "Too many variants", "VARIANTS_OVER_LIMIT")
-        axes = [
-            {"name": str(o["name"]), "options": [str(v["name"]) for v in o.get("values") or []]}
-            for o in options
-        ]
-        models, errors = self._models(variants, axes, existing)
-        if errors:
-            return {"product": None, "userErrors": errors}
-        now = int(time.time())
-        if existing is None:
-            listing = Listing(
-                item_id=self.state.next_id(),
-                name=title,
-                seller_sku=models[0].seller_sku if models else "",
-                status="active" if input.get("status", "ACTIVE") == "ACTIVE" else "draft",
-                price=models[0].price if models else 0.0,
-                stock=0,
-                description=str(input.get("descriptionHtml") or ""),
-                tier_variation=axes,  # type: ignore[arg-type]
-                models=models,
-            )
-            self.shop.listings[listing.item_id] = listing
-        else:
-            listing = existing
-            listing.name = title
-            listing.description = str(input.get("descriptionHtml") or listing.description)
-            listing.tier_variation = axes  # type: ignore[assignment]
-            listing.models = models
-            listing.update_time = now
-        return {"product": nodes.product(self.shop, listing), "userErrors": []}
-
-    def _set_failed(self, field: str, message: str, code: str) -> dict[str, Any]:
-        return {"product": None, "userErrors": [user_error(["input", field], message, code)]}
-
-    def _models(
-        self, variants: list[dict[str, Any]], axes: list[dict[str, Any]], existing: Listing | None
-    ) -> tuple[list[Model], list[dict[str, Any]]]:
-        models: list[Model] = []
-        errors: list[dict[str, Any]] = []
-        seen: set[tuple[int, ...]] = set()
-        location = extras(self.shop).location_id
-        for n, v in enumerate(variants):
-            path = ["input", "variants", str(n)]
-            index: list[int] = []
-            for axis, value in zip(axes, v.get("optionValues") or [], strict=False):
-                values = axis["options"]
-                if (
-                    value.get("optionName") not in (None, axis["name"])
-                    or value["name"] not in values
-                ):
-                    errors.append(
-                        user_error(
-                            [*path, "optionValues"], "Option value not found", "INVALID_VARIANT"
-                        )
-                    )
-                    break
-                index.append(values.index(value["name"]))
-            if len(index) != len(axes) or tuple(index) in seen:
-                if len(index) == len(axes):
-                    errors.append(user_error(path, "The variant already exists", "INVALID_VARIANT"))
-                continue
-            seen.add(tuple(index))
-            price = _price(v.get("price", "0"))
-            if price is None or price < 0:
-                errors.append(
-                    user_error([*path, "price"], "Price must be >= 0", "GREATER_THAN_OR_EQUAL_TO")
-                )
-                continue
-            stock = 0
-            for q in v.get("inventoryQuantities") or []:
-                if gid_number(q["locationId"], "Location") != location:
-                    errors.append(
-                        user_error(
-                            [*path, "inventoryQuantities"], "Location not found", "INVALID_LOCATION"
-                        )
-                    )
-                stock = int(q["quantity"])
-            sku = str((v.get("inventoryItem") or {}).get("sku") or "")
-            old = find_variant(self.shop, gid_number(v.get("id"), "ProductVariant") or -1)
-            if v.get("id") and (old is None or existing is None or old[0] is not existing):
-                errors.append(
-                    user_error([*path, "id"], "Variant does not exist", "INVALID_VARIANT")
-                )
-                continue
-            model_id = old[1].model_id if old else self.state.next_id()
-            models.append(Model(model_id, sku, index, price, stock))
-        return models, errors
 
     # -- productVariantsBulkUpdate ----------------------------------------------------
     def variants_bulk_update(
@@ -200,7 +64,7 @@ class MutationRoot:
         variants: list[dict[str, Any]],
         allowPartialUpdates: bool = False,  # noqa: N803
     ) -> dict[str, Any]:
-        _check_size("variants", variants)
+        check_size("variants", variants)
         number = gid_number(productId, "Product")
         listing = self.shop.listings.get(number) if number is not None else None
         if listing is None:
@@ -221,7 +85,7 @@ class MutationRoot:
                     )
                 )
                 continue
-            price = _price(v["price"]) if v.get("price") is not None else None
+            price = parse_price(v["price"]) if v.get("price") is not None else None
             if v.get("price") is not None and (price is None or price < 0):
                 errors.append(
                     user_error(
@@ -252,7 +116,7 @@ class MutationRoot:
     # -- inventorySetQuantities -------------------------------------------------------
     def inventory_set_quantities(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         key = _idempotency_key(info)
-        if key is None and _version_at_least(info, "2026-04"):
+        if key is None and version_at_least(info, "2026-04"):
             raise GraphQLError(
                 "The @idempotent directive is required for this mutation.",
                 extensions={"code": "BAD_REQUEST"},
@@ -267,7 +131,7 @@ class MutationRoot:
 
     def _set_quantities(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         quantities = list(input["quantities"])
-        _check_size("quantities", quantities)
+        check_size("quantities", quantities)
         errors = []
         if input["name"] not in NAMES:
             errors.append(user_error(["input", "name"], "Invalid name", "INVALID_NAME"))
@@ -278,7 +142,7 @@ class MutationRoot:
         applied: list[tuple[Listing, Model, int]] = []
         for n, q in enumerate(quantities):
             path = ["input", "quantities", str(n)]
-            if _version_at_least(info, "2026-07") and "changeFromQuantity" not in q:
+            if version_at_least(info, "2026-07") and "changeFromQuantity" not in q:
                 errors.append(
                     user_error(
                         [*path, "changeFromQuantity"],
@@ -361,9 +225,3 @@ def _idempotency_key(info: Info) -> str | None:
                     value = value_from_ast_untyped(argument.value, variables(info))
                     return str(value) if value else None
     return None
-
-
-def variables(info: Info) -> dict[str, Any]:
-    """The request's coerced variables (graphql-core 3.3 wraps them, 3.2 does not)."""
-    raw: Any = info.variable_values
-    return dict(getattr(raw, "coerced", raw))

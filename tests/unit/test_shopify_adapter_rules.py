@@ -74,6 +74,20 @@ async def test_planner_probes_once_then_waits_for_points() -> None:
     assert planner.wait_for("s", 110, _status(10)) == pytest.approx(0.1)
 
 
+async def test_planner_does_not_restore_points_a_slow_request_still_holds() -> None:
+    """While a request is in flight its points are not charged yet; if Shopify's bucket
+    sits full meanwhile it restores nothing, so the model may not either."""
+    planner = CostPlanner()
+    probe = await planner.reserve("s", 10)
+    planner.settle(probe, _status(300, maximum=300, rate=1000), charged=True)
+    slow = await planner.reserve("s", 252)
+    second = asyncio.create_task(planner.reserve("s", 252))
+    await asyncio.sleep(0.3)  # 300 points of restore time: capped at 300 − 252 in flight
+    assert not second.done()
+    planner.settle(slow, _status(48, maximum=300, rate=1000), charged=True)
+    await asyncio.wait_for(second, 1.0)
+
+
 async def test_planner_shares_the_restore_rate_between_replicas() -> None:
     planner = CostPlanner(replicas=4)
     probe = await planner.reserve("s", 10)

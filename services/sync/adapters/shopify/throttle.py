@@ -21,6 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# Points kept in hand: Shopify reports currentlyAvailable rounded, and a query must
+# not arrive a fraction of a point early.
+MARGIN = 1.0
+
 
 @dataclass
 class _Bucket:
@@ -54,8 +58,11 @@ class CostPlanner:
         return self._buckets.setdefault(shop_key, _Bucket())
 
     def _restore(self, b: _Bucket) -> None:
+        # Points of requests still in flight are not charged yet: a full bucket on
+        # Shopify's side stops restoring, so the model may fill only up to
+        # maximum − in flight (else a request that travels slowly is counted twice).
         now = self._clock()
-        b.available = min(b.maximum, b.available + (now - b.updated) * b.rate)
+        b.available = min(b.maximum - b.in_flight, b.available + (now - b.updated) * b.rate)
         b.updated = now
 
     def status(self, shop_key: str) -> dict[str, float] | None:
@@ -78,9 +85,9 @@ class CostPlanner:
         async with b.lock:  # first come, first served
             while True:
                 self._restore(b)
-                if b.available >= cost or cost > b.maximum:
+                if b.available >= cost + MARGIN or cost > b.maximum:
                     break
-                wait = (cost - b.available) / b.rate
+                wait = (cost + MARGIN - b.available) / b.rate
                 started = self._clock()
                 await asyncio.sleep(wait)
                 self.waited += self._clock() - started

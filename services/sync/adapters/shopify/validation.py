@@ -14,10 +14,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from services.common.money import Money, exponent, is_known_currency
+from services.common.money import Money, is_known_currency
 from services.common.platforms import Platform
+from services.sync.adapters import errors, shop_settings
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.errors import AdapterError
 
 MAX_TITLE = 255
 MAX_OPTIONS = 3
@@ -27,34 +28,30 @@ MAX_STOCK = 10**9
 
 
 def permanent(message: str, code: str = "validation") -> AdapterError:
-    return AdapterError(FailureKind.PERMANENT, Platform.SHOPIFY, message, code=code)
+    return errors.permanent(Platform.SHOPIFY, message, code)
 
 
 def credential(shop: ShopAuth, *names: str) -> tuple[str, ...]:
-    try:
-        return tuple(shop.app[name] for name in names)
-    except KeyError as exc:
-        raise permanent(f"shop credentials need {' and '.join(names)}") from exc
+    return shop_settings.credentials(shop, Platform.SHOPIFY, *names)
 
 
 def to_amount(shop: ShopAuth, price: Money) -> str:
-    """A price as Shopify's `Money` scalar (decimal string), checked against the shop."""
-    currency = shop.app.get("currency", "")
+    """A price as Shopify's `Money` scalar (decimal string), checked against the shop.
+
+    Unlike the shared `check_price`, 0 is allowed: Shopify sells free variants."""
+    currency = shop_settings.shop_currency(shop)
     if currency and price.currency != currency:
         raise permanent(f"price currency {price.currency} is not the shop's {currency}")
     if not is_known_currency(price.currency):
         raise permanent(f"unknown currency {price.currency}")
-    amount = Decimal(price.amount_minor).scaleb(-exponent(price.currency))
+    amount = shop_settings.major_units(price)
     if amount < 0 or amount > MAX_PRICE:
         raise permanent(f"price must be between 0 and {MAX_PRICE}")
     return str(amount)
 
 
 def to_money(value: Any, currency: str) -> Money | None:
-    if not currency or not is_known_currency(currency) or value in (None, ""):
-        return None
-    scaled = Decimal(str(value)).scaleb(exponent(currency))
-    return Money(currency, int(scaled.to_integral_value()))
+    return shop_settings.from_major(value, currency)
 
 
 def check_stock(quantity: int) -> None:
