@@ -430,3 +430,15 @@ async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: Running) -> N
     assert {e.seller_sku for e in product} == {"HOOK-00", "HOOK-01"}
     assert all(e.shop_id == shop.app["shop_domain"] for e in events)
     await adapter.aclose()
+
+
+async def test_a_throttled_create_is_resent_without_a_lookup(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
+    ref = await adapter.create_listing(shop, _draft("AGAIN", 2))
+    assert set(ref.variant_ids) == {"AGAIN-00", "AGAIN-01"}
+    assert adapter.calls == {GRAPHQL: 3}  # two THROTTLED productSets, then the stored one
+    stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+    assert [x["product_id"] for x in stored] == [ref.external_id]
+    await adapter.aclose()

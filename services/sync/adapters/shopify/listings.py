@@ -9,6 +9,7 @@ create PERMANENT with Shopify's code and field kept.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -98,6 +99,10 @@ class ShopifyListings:
             except AdapterError as exc:
                 if not exc.retryable or attempt == budget.attempts - 1:
                     raise
+                backoff = min(budget.max_backoff, budget.initial_backoff * 2**attempt)
+                await asyncio.sleep(exc.retry_after or backoff)
+                if exc.code == "THROTTLED":
+                    continue  # refused before running: nothing was stored
                 # The create may have been stored before its answer was lost.
                 found = await self._index.lookup(shop, skus)
                 if found:
