@@ -442,3 +442,20 @@ async def test_a_throttled_create_is_resent_without_a_lookup(sp: Running) -> Non
     stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
     assert [x["product_id"] for x in stored] == [ref.external_id]
     await adapter.aclose()
+
+
+async def test_a_webhook_never_acknowledged_is_retried_8_times(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    await _admin(sp, "POST", f"{shop.shop_id}/listings", json={"seller_sku": "NACK", "price": 5})
+    hook = {"url": sp.url + "/hook", "time_scale": 0.00001}  # 4 h of backoff in ~0.15 s
+    await _admin(sp, "POST", f"{shop.shop_id}/webhook", json=hook)
+    sp.fail_next = 100
+    try:
+        await _admin(sp, "POST", f"{shop.shop_id}/listings/NACK", json={"price": 6})
+        await webhooks.drain(_shop_of(sp, shop))
+    finally:
+        sp.fail_next = 0
+    (delivery,) = (await _admin(sp, "GET", f"{shop.shop_id}/webhook"))["deliveries"]
+    assert delivery["topic"] == "products/update"
+    assert delivery["attempts"] == 1 + 8 and not delivery["delivered"]
+    assert delivery["last_status"] == 500
