@@ -9,9 +9,7 @@ found instead of duplicated.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +21,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
-from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.create_once import create_or_find, sleep_backoff
 from services.sync.adapters.lazada.client import LazadaClient
 from services.sync.adapters.lazada.validation import (
     permanent,
@@ -75,34 +73,26 @@ class LazadaListings:
     async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
         validate_draft(shop, draft)
         payload = self._payload(shop, draft)
-        budget = self._client.budget
-        single = RetryBudget(1, budget.seconds, budget.initial_backoff, budget.max_backoff)
-        deadline = time.monotonic() + budget.seconds
         skus = [v.seller_sku for v in draft.variants]
-        for attempt in range(budget.attempts):
-            try:
-                answer = await self._client.call(
-                    shop, "POST", PATH_CREATE, [("payload", payload)], budget=single
-                )
-                data = answer.get("data") or {}
-                ids = {str(s["seller_sku"]): str(s["sku_id"]) for s in data.get("sku_list", [])}
-                return ListingRef(str(data["item_id"]), ids)
-            except AdapterError as exc:
-                if not exc.retryable or attempt + 1 >= budget.attempts:
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                wait = exc.retry_after
-                if wait is None:
-                    wait = min(budget.max_backoff, budget.initial_backoff * 2**attempt)
-                await asyncio.sleep(wait)
-                found = await self.find_by_skus(shop, skus)
-                if found:
-                    listing = found[0]
-                    return ListingRef(
-                        listing.external_id, {v.seller_sku: v.external_id for v in listing.variants}
-                    )
-        raise AssertionError("unreachable")
+
+        async def create(single: RetryBudget) -> ListingRef:
+            answer = await self._client.call(
+                shop, "POST", PATH_CREATE, [("payload", payload)], budget=single
+            )
+            data = answer.get("data") or {}
+            ids = {str(s["seller_sku"]): str(s["sku_id"]) for s in data.get("sku_list", [])}
+            return ListingRef(str(data["item_id"]), ids)
+
+        async def find() -> ListingRef | None:
+            found = await self.find_by_skus(shop, skus)
+            if not found:
+                return None
+            return ListingRef(
+                found[0].external_id, {v.seller_sku: v.external_id for v in found[0].variants}
+            )
+
+        budget = self._client.budget
+        return await create_or_find(budget, create, find, pause=sleep_backoff(budget))
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
         if not external_id.isdigit():

@@ -8,7 +8,6 @@ option_list[{option}]}]`; we send the older, free-text form.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
-from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.create_once import create_or_find, sleep_backoff
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import from_major
 from services.sync.adapters.shopee.client import ShopeeClient
@@ -131,33 +130,17 @@ class ShopeeListings:
         self, shop: ShopAuth, body: Mapping[str, Any], item_sku: str
     ) -> tuple[int, RemoteListing | None]:
         """add_item, never duplicated: after a failed attempt, look the SKU up first."""
+
+        async def create(single: RetryBudget) -> tuple[int, None]:
+            payload = await self._client.call(shop, "POST", PATH_ADD_ITEM, body=body, budget=single)
+            return int(payload["response"]["item_id"]), None
+
+        async def find() -> tuple[int, RemoteListing] | None:
+            found = await self.find_listing_by_seller_sku(shop, item_sku)
+            return None if found is None else (int(found.external_id), found)
+
         budget = self._client.budget
-        single = RetryBudget(
-            attempts=1,
-            seconds=budget.seconds,
-            initial_backoff=budget.initial_backoff,
-            max_backoff=budget.max_backoff,
-        )
-        deadline = time.monotonic() + budget.seconds
-        for attempt in range(budget.attempts):
-            try:
-                payload = await self._client.call(
-                    shop, "POST", PATH_ADD_ITEM, body=body, budget=single
-                )
-                return int(payload["response"]["item_id"]), None
-            except AdapterError as exc:
-                if not exc.retryable or attempt + 1 >= budget.attempts:
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                wait = exc.retry_after
-                if wait is None:
-                    wait = min(budget.max_backoff, budget.initial_backoff * 2**attempt)
-                await asyncio.sleep(wait)
-                found = await self.find_listing_by_seller_sku(shop, item_sku)
-                if found is not None:
-                    return int(found.external_id), found
-        raise AssertionError("unreachable")
+        return await create_or_find(budget, create, find, pause=sleep_backoff(budget))
 
     async def base_info(self, shop: ShopAuth, item_ids: Sequence[int]) -> list[dict[str, Any]]:
         chunks = [

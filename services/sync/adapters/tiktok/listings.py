@@ -7,7 +7,7 @@ and the seller SKU -> (product, SKU, warehouses) index prices and stock need.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
-from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.create_once import create_or_find
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok.client import TikTokClient
 from services.sync.adapters.tiktok.validation import (
@@ -123,18 +123,14 @@ class TikTokListings:
     ) -> dict[str, Any] | RemoteListing:
         """Create without a blind retry: after a retryable failure the platform may have
         stored the product, so look it up by seller SKU before sending it again."""
-        budget = self._client.http.budget
-        one = RetryBudget(attempts=1, seconds=budget.seconds)
-        for attempt in range(budget.attempts):
-            try:
-                return await self._client.call(shop, "POST", PATH_PRODUCTS, body=body, budget=one)
-            except AdapterError as exc:
-                if not exc.retryable or attempt == budget.attempts - 1:
-                    raise
-            found = await self.find_listing_by_seller_sku(shop, first_sku)
-            if found is not None:
-                return found
-        raise AssertionError("unreachable")
+
+        async def create(single: RetryBudget) -> dict[str, Any]:
+            return await self._client.call(shop, "POST", PATH_PRODUCTS, body=body, budget=single)
+
+        def find() -> Awaitable[RemoteListing | None]:
+            return self.find_listing_by_seller_sku(shop, first_sku)
+
+        return await create_or_find(self._client.budget, create, find)
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
         if not external_id.isdigit():

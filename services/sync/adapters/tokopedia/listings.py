@@ -10,8 +10,7 @@ sandbox/tokopedia/products.py).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 from services.sync.adapters.base import (
@@ -22,6 +21,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
+from services.sync.adapters.create_once import create_or_find
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia.client import TokopediaClient, fs_id
@@ -32,6 +32,7 @@ from services.sync.adapters.tokopedia.validation import (
     to_rupiah,
     validate_draft,
 )
+from services.sync.adapters.transport import Reply
 
 PRODUCT_PAGE = 50
 
@@ -150,31 +151,23 @@ class TokopediaListings:
         """Never duplicated: after a failed attempt, the first variant's SKU is looked up."""
         validate_draft(draft)
         body = product_body(draft)
-        budget = self._client.budget
-        single = RetryBudget(1, budget.seconds, budget.initial_backoff, budget.max_backoff)
-        deadline = time.monotonic() + budget.seconds
-        probe = draft.variants[0].seller_sku
-        for attempt in range(budget.attempts):
-            try:
-                reply = await self._client.call(
-                    shop,
-                    "POST",
-                    path_create(shop),
-                    params=[("shop_id", shop.shop_id)],
-                    body=body,
-                    budget=single,
-                )
-                break
-            except AdapterError as exc:
-                if not exc.retryable or attempt + 1 >= budget.attempts:
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                if exc.retry_after:
-                    self._client.bucket(shop).pause(exc.retry_after)
-                existing = await self.find_listing_by_seller_sku(shop, probe)
-                if existing is not None:
-                    return ref_of(existing)
+        path = path_create(shop)
+
+        def create(single: RetryBudget) -> Awaitable[Reply]:
+            params = [("shop_id", shop.shop_id)]
+            return self._client.call(shop, "POST", path, params=params, body=body, budget=single)
+
+        def find() -> Awaitable[RemoteListing | None]:
+            return self.find_listing_by_seller_sku(shop, draft.variants[0].seller_sku)
+
+        async def pause(exc: AdapterError, _attempt: int) -> None:
+            # The next call waits in the shop's bucket; no sleep of our own.
+            if exc.retry_after:
+                self._client.bucket(shop).pause(exc.retry_after)
+
+        reply = await create_or_find(self._client.budget, create, find, pause=pause)
+        if isinstance(reply, RemoteListing):
+            return ref_of(reply)
         data = reply.payload.get("data") or {}
         failed = data.get("failed_rows_data") or []
         if failed:
