@@ -237,3 +237,28 @@ async def test_stale_compare_is_reread_once(
         assert result.error is not None and result.error.kind is FailureKind.RETRYABLE
         assert result.error.code == "CHANGE_FROM_QUANTITY_STALE" and model.stock == 8
     await adapter.aclose()
+
+
+async def test_lookups_see_past_variants_that_share_a_sku(
+    app_and_shop: tuple[Starlette, SandboxState, ShopAuth],
+) -> None:
+    """Shopify does not make SKUs unique: two variants with SKU DUP fill one slot too
+    many of a 50-SKU page, and the SKU pushed off the page is asked for again."""
+    app, _, shop = app_and_shop
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as admin:
+        for _ in range(2):
+            seeded = await admin.post(
+                f"/_sandbox/shopify/shops/{shop.shop_id}/listings", json={"seller_sku": "DUP"}
+            )
+            assert seeded.status_code == 201
+    adapter = ShopifyAdapter("http://sandbox/shopify", transport=transport, retry_budget=FAST)
+    variants = [ListingVariant(f"U-{i:02d}", [f"V{i}"], Money("SGD", 100), 1) for i in range(49)]
+    await adapter.create_listing(shop, ListingDraft("U", "U", "", "", "", [], ["Size"], variants))
+    adapter.calls.clear()
+    results = await adapter.update_stock(
+        shop, [StockUpdate("DUP", 3), *(StockUpdate(v.seller_sku, 4) for v in variants)]
+    )
+    assert all(r.ok for r in results) and len(results) == 50
+    assert adapter.calls == {"/admin/api/2026-07/graphql.json": 3}  # 2 lookups, 1 set
+    await adapter.aclose()

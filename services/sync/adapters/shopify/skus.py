@@ -78,25 +78,45 @@ class SkuIndex:
         gate = asyncio.Semaphore(PARALLEL_LOOKUPS)
 
         async def one(chunk: list[str]) -> None:
-            variables = {"query": sku_query(chunk), "first": len(chunk), "locationId": location_id}
-            async with gate:
-                data = await self._client.graphql(shop, docs.lookup(len(chunk)), variables)
-            for node in (data.get("productVariants") or {}).get("nodes") or []:
-                sku = str(node.get("sku") or "")
-                if sku not in chunk or sku in found:
-                    continue
-                item = node.get("inventoryItem") or {}
-                level = item.get("inventoryLevel") or {}
-                quantities = level.get("quantities") or []
-                available = quantities[0].get("quantity") if quantities else None
-                info = VariantInfo(
-                    str(node.get("id") or ""),
-                    str((node.get("product") or {}).get("id") or ""),
-                    str(item.get("id") or ""),
-                    int(available) if available is not None else None,
-                )
-                found[sku] = info
-                self._remember(shop, sku, info)
+            pending = chunk
+            while pending:
+                variables = {
+                    "query": sku_query(pending),
+                    "first": len(pending),
+                    "locationId": location_id,
+                }
+                async with gate:
+                    data = await self._client.graphql(shop, docs.lookup(len(pending)), variables)
+                nodes = (data.get("productVariants") or {}).get("nodes") or []
+                for node in nodes:
+                    self._take(shop, node, pending, found)
+                missing = [s for s in pending if s not in found]
+                # A full page may hide SKUs behind variants sharing a SKU: ask again.
+                if len(nodes) < len(pending) or len(missing) in (0, len(pending)):
+                    return
+                pending = missing
 
         await asyncio.gather(*(one(c) for c in chunks))
         return found
+
+    def _take(
+        self,
+        shop: ShopAuth,
+        node: Mapping[str, Any],
+        wanted: Sequence[str],
+        found: dict[str, VariantInfo],
+    ) -> None:
+        sku = str(node.get("sku") or "")
+        if sku not in wanted or sku in found:
+            return  # the first (lowest id) variant of a SKU wins
+        item = node.get("inventoryItem") or {}
+        quantities = (item.get("inventoryLevel") or {}).get("quantities") or []
+        available = quantities[0].get("quantity") if quantities else None
+        info = VariantInfo(
+            str(node.get("id") or ""),
+            str((node.get("product") or {}).get("id") or ""),
+            str(item.get("id") or ""),
+            int(available) if available is not None else None,
+        )
+        found[sku] = info
+        self._remember(shop, sku, info)
