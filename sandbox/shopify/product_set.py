@@ -112,7 +112,9 @@ class ProductSet:
                     errors.append(user_error(path, "The variant already exists", "INVALID_VARIANT"))
                 continue
             seen.add(tuple(index))
-            price = parse_price(v.get("price", "0"))
+            known = find_variant(self.shop, gid_number(v.get("id"), "ProductVariant") or -1)
+            default = str(known[1].price) if known and "price" not in v else "0"
+            price = parse_price(v.get("price", default))
             if price is None or price < 0:
                 errors.append(
                     user_error([*path, "price"], "Price must be >= 0", "GREATER_THAN_OR_EQUAL_TO")
@@ -135,5 +137,9 @@ class ProductSet:
                 )
                 continue
             model_id = old[1].model_id if old else self.state.next_id()
+            if old and not v.get("inventoryQuantities"):
+                stock = old[1].stock  # an existing variant keeps its quantity
+            if old and not sku:
+                sku = old[1].seller_sku
             models.append(Model(model_id, sku, index, price, stock))
         return models, errors

@@ -459,3 +459,30 @@ async def test_a_webhook_never_acknowledged_is_retried_8_times(sp: Running) -> N
     assert delivery["topic"] == "products/update"
     assert delivery["attempts"] == 1 + 8 and not delivery["delivered"]
     assert delivery["last_status"] == 500
+
+
+async def test_update_listing_sets_the_whole_product(sp: Running) -> None:
+    shop = await _new_shop(sp)
+    adapter = _adapter(sp)
+    ref = await adapter.create_listing(shop, _draft("UPD", 3))
+    before = await adapter.get_listing(shop, ref.external_id)
+    draft = _draft("UPD", 3)
+    variants = [
+        ListingVariant("UPD-00", ["V0"], Money("SGD", 1999), 4),  # new price and stock
+        draft.variants[1],  # unchanged
+        ListingVariant("UPD-09", ["V9"], Money("SGD", 500), 6),  # new; UPD-02 is dropped
+    ]
+    changed = ListingDraft(**{**draft.__dict__, "title": "Renamed", "variants": variants})
+    updated = await adapter.update_listing(shop, ref, changed)
+    assert updated.external_id == ref.external_id
+    assert set(updated.variant_ids) == {"UPD-00", "UPD-01", "UPD-09"}
+    assert updated.variant_ids["UPD-00"] == ref.variant_ids["UPD-00"]  # same variant kept
+    after = await adapter.get_listing(shop, ref.external_id)
+    assert after.title == "Renamed"
+    assert {(v.seller_sku, v.price, v.stock) for v in after.variants} == {
+        ("UPD-00", Money("SGD", 1999), 4),
+        ("UPD-01", Money("SGD", 1001), 11),
+        ("UPD-09", Money("SGD", 500), 6),
+    }
+    assert len(before.variants) == 3
+    await adapter.aclose()

@@ -38,7 +38,6 @@ from services.sync.adapters.base import (
     TokenPair,
     WebhookEvent,
 )
-from services.sync.adapters.listing_updates import push_prices_and_stock
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import oauth, webhooks
 from services.sync.adapters.shopify.client import ShopifyClient
@@ -116,14 +115,17 @@ class ShopifyAdapter:
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the listing's variants (⚠ title, option or variant-set
-        changes would need productSet with the product id: not done, PERMANENT)."""
+        """productSet with the product id (title, options, variants, prices), then the
+        stock of the variants that already existed by compare-and-set."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
-        await push_prices_and_stock(self, shop, current, draft)
-        return ListingRef(
-            current.external_id, {v.seller_sku: v.external_id for v in current.variants}
-        )
+        updated = await self._listings.update_listing(shop, current, draft)
+        kept = {v.seller_sku for v in current.variants}
+        stock = [StockUpdate(v.seller_sku, v.stock) for v in draft.variants if v.seller_sku in kept]
+        for result in await self.update_stock(shop, stock):
+            if result.error is not None:
+                raise result.error
+        return updated
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
         return await self._listings.get_listing(shop, external_id)

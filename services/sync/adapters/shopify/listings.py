@@ -123,6 +123,29 @@ class ShopifyListings:
             )
         raise AssertionError("unreachable: the last attempt raises")
 
+    async def update_listing(
+        self, shop: ShopAuth, current: RemoteListing, draft: ListingDraft
+    ) -> ListingRef:
+        """productSet with the product's id: the draft becomes the product's whole state
+        (title, options, variants; a SKU missing from the draft is deleted, a new one
+        created with its stock). Existing variants keep their quantity here: stock goes
+        through the compare-and-set of update_stock."""
+        validate_draft(shop, draft)
+        existing = {v.seller_sku: v.external_id for v in current.variants}
+        product = self._input(shop, draft)
+        for entry, variant in zip(product["variants"], draft.variants, strict=True):
+            if variant.seller_sku in existing:
+                entry["id"] = existing[variant.seller_sku]
+                del entry["inventoryQuantities"]
+        variables = {"input": {"id": current.external_id, **product}}
+        data = await self._client.graphql(shop, docs.PRODUCT_SET, variables)
+        payload = data.get("productSet") or {}
+        if payload.get("userErrors"):
+            raise user_error(payload["userErrors"])
+        nodes = (((payload.get("product") or {}).get("variants") or {}).get("nodes")) or []
+        self._index.remember_created(shop, current.external_id, nodes)
+        return ListingRef(current.external_id, {str(n.get("sku")): str(n.get("id")) for n in nodes})
+
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
         """The product with every variant (250 per page)."""
         after: str | None = None
