@@ -1,7 +1,9 @@
 """Seller-center edits (`POST /_sandbox/<platform>/shops/<id>/listings/<seller_sku>`) on
 all four marketplaces, and the notifications MARKETPLACES.md documents for them:
 TikTok Shop type 27 INVENTORY_STATUS_CHANGE (§2.5), Lazada message_type 6 shallow stock
-(§4.4); Shopee and Tokopedia send nothing for a manual price or stock edit.
+(§4.4); Shopee and Tokopedia send nothing for a manual price or stock edit. What the
+sandbox sends is verified with the adapters' `verify` and parsed by their `parse_webhook`
+into STOCK events.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from services.sync.adapters.base import WebhookEvent, WebhookKind
+from services.sync.adapters.lazada import webhooks as lazada_webhooks
+from services.sync.adapters.tiktok import webhooks as tiktok_webhooks
 from tests.integration.sandbox.conftest import (
     RunningSandbox,
     WebhookReceiver,
@@ -148,6 +153,19 @@ async def test_tiktok_stock_drop_sends_inventory_status_change(
     assert data["trigger_reason"]["alert_type"] == "REALTIME"
     assert data["inventory_distribution"]["available_quantity"] == 3
 
+    # The adapter's side: verified with the app's credentials, parsed into STOCK events.
+    key, secret = shop["app_key"], shop["app_secret"]
+    events: list[WebhookEvent] = []
+    for headers, body in webhook_receiver.received:
+        assert tiktok_webhooks.verify(key, secret, headers, body)
+        assert not tiktok_webhooks.verify(key, secret + "x", headers, body)
+        events += tiktok_webhooks.parse_webhook(headers, body)
+    sku_id = str(listing["skus"][0]["id"])
+    assert events == [
+        WebhookEvent(WebhookKind.STOCK, one, stock=3, external_id=sku_id),
+        WebhookEvent(WebhookKind.STOCK, one, stock=0, external_id=sku_id),
+    ]
+
 
 async def test_lazada_shallow_stock_push(
     sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
@@ -178,3 +196,18 @@ async def test_lazada_shallow_stock_push(
         "pre_order_quantity",
         "warehouse",
     }
+
+    # The adapter's side: verified with the app's credentials, parsed into a STOCK event.
+    key, secret = shop["app_key"], shop["app_secret"]
+    assert lazada_webhooks.verify(key, secret, headers, raw)
+    assert not lazada_webhooks.verify(key, secret, headers, raw.replace(b":4,", b":40,"))
+    [sku_row] = (await _listing(sandbox, "lazada", one))["skus"]
+    assert lazada_webhooks.parse_webhook(headers, raw) == [
+        WebhookEvent(
+            WebhookKind.STOCK,
+            one,
+            seller_sku=sku,
+            stock=4,
+            external_id=str(sku_row["SkuId"]),  # the variant id get_listing reports
+        )
+    ]
