@@ -24,6 +24,8 @@ class Model:
     tier_index: list[int]
     price: float
     stock: int
+    # Package weight in kg where the platform keeps it per SKU (Lazada package_weight).
+    weight_kg: float | None = None
 
 
 @dataclass
@@ -40,6 +42,9 @@ class Listing:
     models: list[Model] = field(default_factory=list)
     create_time: int = field(default_factory=lambda: int(time.time()))
     update_time: int = field(default_factory=lambda: int(time.time()))
+    brand: str = ""
+    # Product-level image URLs (or platform image ids), in display order.
+    images: list[str] = field(default_factory=list)
 
     def touch(self) -> None:
         self.update_time = int(time.time())

@@ -13,13 +13,14 @@ from starlette.routing import Route
 from sandbox.lazada.auth import AuthRoutes
 from sandbox.lazada.envelope import Handler
 from sandbox.lazada.orders import OrderRoutes
+from sandbox.lazada.product_update import ProductUpdateRoutes
 from sandbox.lazada.products import ProductRoutes
 from sandbox.lazada.stock_prices import StockPriceRoutes
 
 REST = "/rest"
 
 
-class LazadaSandbox(AuthRoutes, ProductRoutes, StockPriceRoutes, OrderRoutes):
+class LazadaSandbox(AuthRoutes, ProductRoutes, ProductUpdateRoutes, StockPriceRoutes, OrderRoutes):
     def routes(self) -> list[Route]:
         def shop(api_path: str, methods: list[str], handler: Handler) -> Route:
             return self.shop_route(api_path, methods, handler, prefix=REST)
@@ -29,6 +30,7 @@ class LazadaSandbox(AuthRoutes, ProductRoutes, StockPriceRoutes, OrderRoutes):
             Route(REST + "/auth/token/create", self.token_create, methods=["GET", "POST"]),
             Route(REST + "/auth/token/refresh", self.token_refresh, methods=["GET", "POST"]),
             shop("/product/create", ["POST"], self.create_product),
+            shop("/product/update", ["POST"], self.update_product),
             shop("/products/get", ["GET"], self.get_products),
             shop("/product/item/get", ["GET"], self.get_item),
             shop("/product/price_quantity/update", ["POST"], self.price_quantity_update),

@@ -1,5 +1,8 @@
 """Lazada sandbox products: /product/create, /products/get, /product/item/get (§4.3).
 
+Create stores the product Images, Attributes.brand and each SKU's package_weight (kg),
+which the reads return as `images`, `attributes.brand` and `skus[].package_weight`.
+
 ⚠ A SellerSku already used in the shop is refused with code SELLER_SKU_DUPLICATE
 (Lazada requires unique seller SKUs per seller; the exact code is not documented).
 """
@@ -13,6 +16,7 @@ from starlette.responses import Response
 
 from sandbox.lazada import payload
 from sandbox.lazada.envelope import Ctx, LazadaBase, LazadaError, invalid, missing, ok_response
+from sandbox.lazada.product_update import images_of, weight_of
 from sandbox.state import Listing, Model, Shop
 
 MAX_PAGE = 50
@@ -53,7 +57,9 @@ class ProductRoutes(LazadaBase):
             quantity = payload.number(entry.get("quantity"), "quantity") or 0
             if quantity < 0 or quantity != int(quantity):
                 raise invalid(f"{sku}: quantity must be an integer >= 0")
-            models.append(Model(self.state.next_id(), sku, [], price, int(quantity)))
+            model = Model(self.state.next_id(), sku, [], price, int(quantity))
+            model.weight_kg = weight_of(entry)
+            models.append(model)
         listing = Listing(
             item_id=self.state.next_id(),
             name=name,
@@ -64,6 +70,8 @@ class ProductRoutes(LazadaBase):
             description=description,
             category_id=category,
             models=models,
+            brand=str(attributes.get("brand") or "") if attributes else "",
+            images=images_of(item) or [],
         )
         ctx.shop.listings[listing.item_id] = listing
         return ok_response(
@@ -139,7 +147,8 @@ def product_wire(x: Listing) -> dict[str, Any]:
         "status": x.status,
         "created_time": str(x.create_time * 1000),
         "updated_time": str(x.update_time * 1000),
-        "attributes": {"name": x.name, "description": x.description},
+        "images": list(x.images),
+        "attributes": {"name": x.name, "description": x.description, "brand": x.brand},
         "skus": [
             {
                 "SkuId": m.model_id,
@@ -148,6 +157,7 @@ def product_wire(x: Listing) -> dict[str, Any]:
                 "quantity": m.stock,
                 "Available": m.stock,
                 "price": m.price,
+                "package_weight": m.weight_kg,
                 "Status": "active",
             }
             for m in x.models

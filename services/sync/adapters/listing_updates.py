@@ -1,7 +1,10 @@
-"""Updating an existing listing by its variants' prices and stock, for every adapter.
+"""Updating an existing listing: the variant-set guard, prices and stock, and the
+refusal of attribute edits a platform has no documented edit endpoint for.
 
-Until each platform's edit-product API is wired, this is what update_listing can do;
-a changed variant set is refused PERMANENT rather than half-applied.
+Attribute edits (title, description, images, weight) go through each platform's own
+edit-product call where MARKETPLACES.md documents one (Lazada `/product/update`);
+prices and stock always go through the batched price/stock calls here. A changed
+variant set is refused PERMANENT rather than half-applied.
 """
 
 from __future__ import annotations
@@ -27,6 +30,36 @@ class PricesAndStock(InventoryPart, Protocol):
     def platform(self) -> Platform: ...
 
 
+def check_same_variants(
+    platform: Platform, current: RemoteListing, draft: ListingDraft, variant_word: str = "variant"
+) -> None:
+    """Refuse (PERMANENT, "unsupported") a draft whose seller SKUs differ from the listing's."""
+    if {v.seller_sku for v in current.variants} != {v.seller_sku for v in draft.variants}:
+        raise AdapterError(
+            FailureKind.PERMANENT,
+            platform,
+            f"changing the {variant_word} set is not supported yet",
+            code="unsupported",
+        )
+
+
+def refuse_undocumented_edit(
+    platform: Platform, current: RemoteListing, draft: ListingDraft, endpoint_note: str
+) -> None:
+    """A changed title cannot be sent where MARKETPLACES.md documents no edit endpoint:
+    say so (PERMANENT, code "unsupported") instead of dropping the edit silently.
+
+    Only the title can be compared: RemoteListing carries no description or images."""
+    if current.title != draft.title:
+        raise AdapterError(
+            FailureKind.PERMANENT,
+            platform,
+            f"title/description/image/weight edits are not sent: {endpoint_note}; "
+            "prices and stock were updated",
+            code="unsupported",
+        )
+
+
 async def push_prices_and_stock(
     adapter: PricesAndStock,
     shop: ShopAuth,
@@ -36,13 +69,7 @@ async def push_prices_and_stock(
     variant_word: str = "variant",
 ) -> None:
     """Send the draft's prices and stock; raise the first per-SKU failure."""
-    if {v.seller_sku for v in current.variants} != {v.seller_sku for v in draft.variants}:
-        raise AdapterError(
-            FailureKind.PERMANENT,
-            adapter.platform,
-            f"changing the {variant_word} set is not supported yet",
-            code="unsupported",
-        )
+    check_same_variants(adapter.platform, current, draft, variant_word)
     prices = await adapter.update_prices(
         shop, [PriceUpdate(v.seller_sku, v.price) for v in draft.variants]
     )

@@ -6,7 +6,8 @@
   with explicit timeouts), LazOP's `{code, type, message, request_id}` envelope and
   codes, token create and refresh (auth host).
 - validation: payload checks before anything is sent; money as major-unit strings.
-- listings: create (never duplicated), get, find by seller SKU, list.
+- listings: create (never duplicated), update (/product/update), get, find by seller
+  SKU, list.
 - inventory: update_prices/update_stock, ≤ 50 SKUs per price_quantity/update call.
 - orders: list_orders/get_orders. webhooks: parse_webhook (message_type 0).
 
@@ -42,7 +43,7 @@ from services.sync.adapters.lazada.inventory import LazadaInventory
 from services.sync.adapters.lazada.listings import LazadaListings
 from services.sync.adapters.lazada.orders import LazadaOrders
 from services.sync.adapters.lazada.validation import validate_draft
-from services.sync.adapters.listing_updates import push_prices_and_stock
+from services.sync.adapters.listing_updates import check_same_variants, push_prices_and_stock
 
 __all__ = ["LazadaAdapter", "classify_code"]
 
@@ -74,10 +75,16 @@ class LazadaAdapter(PlatformFacade[LazadaClient, LazadaListings, LazadaInventory
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the listing's variants (⚠ attribute or variant-set changes
-        need /product/update, not implemented yet: PERMANENT)."""
+        """/product/update with title, description, brand, category, images and SKU
+        weights, then prices and stock through the batched price_quantity/update.
+
+        A changed SKU set is refused PERMANENT before any write: /product/update needs
+        a SkuId for every SKU (4216), so it cannot add one, and MARKETPLACES.md lists no
+        call that removes a SKU."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
+        check_same_variants(self.platform, current, draft)
+        await self._listings.update_product(shop, current, draft)
         await push_prices_and_stock(self, shop, current, draft)
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}

@@ -1,7 +1,6 @@
-"""Lazada listings: /product/create, /product/item/get, /products/get (§4.3).
+"""Lazada listings: /product/create, /product/update, /product/item/get, /products/get (§4.3).
 
-The create payload is JSON `{"Request": {"Product": {...}}}` (⚠ the docs ask for XML
-but the official CreateProduct demo sends JSON; the gateway accepts both). A create
+Payload documents are built in product_payload (JSON, ⚠ see there). A create
 that failed retryably is never blindly re-sent: the seller SKUs are looked up first
 (`sku_seller_list`), so a create the platform stored before its answer was lost is
 found instead of duplicated.
@@ -23,11 +22,8 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.create_once import create_or_find, sleep_backoff
 from services.sync.adapters.lazada.client import LazadaClient
-from services.sync.adapters.lazada.validation import (
-    permanent,
-    to_major,
-    validate_draft,
-)
+from services.sync.adapters.lazada.product_payload import create_payload, update_payload
+from services.sync.adapters.lazada.validation import permanent, validate_draft
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import from_major, shop_currency
 
@@ -35,6 +31,7 @@ PAGE = 50  # /products/get limit max
 SKU_FILTER = 100  # sku_seller_list max
 
 PATH_CREATE = "/product/create"
+PATH_UPDATE = "/product/update"
 PATH_ITEM_GET = "/product/item/get"
 PATH_PRODUCTS_GET = "/products/get"
 
@@ -43,36 +40,9 @@ class LazadaListings:
     def __init__(self, client: LazadaClient) -> None:
         self._client = client
 
-    def _payload(self, shop: ShopAuth, draft: ListingDraft) -> str:
-        attributes: dict[str, Any] = {
-            "name": draft.title,
-            "description": draft.description or draft.title,
-            "brand": draft.brand or "No Brand",
-        }
-        skus = []
-        for v in draft.variants:
-            sku: dict[str, Any] = {
-                "SellerSku": v.seller_sku,
-                "quantity": str(v.stock),
-                "price": to_major(shop, v.price),
-            }
-            grams = v.weight_grams or draft.weight_grams
-            if grams:
-                sku["package_weight"] = str(grams / 1000)
-            for name, value in zip(draft.option_names, v.option_values, strict=False):
-                sku[name] = value
-            skus.append(sku)
-        product = {
-            "PrimaryCategory": draft.category_id,
-            "Images": {"Image": list(draft.images)},
-            "Attributes": attributes,
-            "Skus": {"Sku": skus},
-        }
-        return json.dumps({"Request": {"Product": product}}, separators=(",", ":"))
-
     async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
         validate_draft(shop, draft)
-        payload = self._payload(shop, draft)
+        payload = create_payload(shop, draft)
         skus = [v.seller_sku for v in draft.variants]
 
         async def create(single: RetryBudget) -> ListingRef:
@@ -93,6 +63,17 @@ class LazadaListings:
 
         budget = self._client.budget
         return await create_or_find(budget, create, find, pause=sleep_backoff(budget))
+
+    async def update_product(
+        self, shop: ShopAuth, current: RemoteListing, draft: ListingDraft
+    ) -> None:
+        """Send the draft's attributes, images and SKU weights to /product/update.
+
+        The draft is validated and its SKU set matches `current` (the caller checks);
+        the call is idempotent, so the client's normal retries apply."""
+        sku_ids = {v.seller_sku: v.external_id for v in current.variants}
+        payload = update_payload(current.external_id, sku_ids, draft)
+        await self._client.call(shop, "POST", PATH_UPDATE, [("payload", payload)])
 
     async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
         if not external_id.isdigit():

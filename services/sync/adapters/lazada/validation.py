@@ -2,7 +2,10 @@
 
 ⚠ MARKETPLACES.md gives no Lazada title or SKU-count limits; the checks here are the
 ones any listing needs (title, unique SKUs, price > 0, stock >= 0, numeric category),
-plus a 255-character name cap as a conservative bound.
+plus a 255-character name cap as a conservative bound. Two checks come from the
+UpdateProduct API page's error list ([ECDOCS] `data/raw/lazada/apis/product-api/
+updateproduct.json`): 4129 BIZ_CHECK_PROP_SPECIAL_CHAR (no "<" in the name) and 4116
+BIZ_CHECK_MAIN_IMAGE_DUPLICATE (no repeated image).
 """
 
 from __future__ import annotations
@@ -38,6 +41,12 @@ def check_stock(quantity: int) -> int:
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
     checks.check_title(WORDS, draft, MAX_TITLE)
+    if "<" in draft.title:
+        raise permanent('title contains "<", which Lazada refuses (4129)')
+    if len(set(draft.images)) != len(draft.images):
+        raise permanent("an image is listed twice, which Lazada refuses (4116)")
+    if draft.weight_grams < 0:
+        raise permanent("weight must be >= 0")
     if not draft.variants:
         raise permanent("a listing needs at least one variant")
     if not draft.category_id.isdigit():
@@ -47,3 +56,5 @@ def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
         to_major(shop, v.price)
         if v.stock < 0:
             raise permanent(f"{v.seller_sku}: stock must be >= 0")
+        if v.weight_grams is not None and v.weight_grams < 0:
+            raise permanent(f"{v.seller_sku}: weight must be >= 0")

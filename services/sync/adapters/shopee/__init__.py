@@ -31,7 +31,10 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.client_base import TransportOptions
 from services.sync.adapters.facade import PlatformFacade
-from services.sync.adapters.listing_updates import push_prices_and_stock
+from services.sync.adapters.listing_updates import (
+    push_prices_and_stock,
+    refuse_undocumented_edit,
+)
 from services.sync.adapters.shopee import webhooks
 from services.sync.adapters.shopee.client import DEFAULT_BASE_URL, ShopeeClient, classify_code
 from services.sync.adapters.shopee.inventory import ShopeeInventory
@@ -40,6 +43,8 @@ from services.sync.adapters.shopee.orders import ShopeeOrders
 from services.sync.adapters.shopee.validation import validate_draft
 
 __all__ = ["ShopeeAdapter", "_Target", "classify_code"]
+
+NO_EDIT_ENDPOINT = "MARKETPLACES.md §1.4 documents no Shopee item-edit endpoint"
 
 
 class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory, ShopeeOrders]):
@@ -62,11 +67,16 @@ class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the listing's variants (⚠ title/description/variant-set
-        changes need update_item/add_model, not implemented yet: PERMANENT)."""
+        """Prices and stock of the item's models (update_price/update_stock batches).
+
+        A changed model set is refused PERMANENT before any write (add_model exists but
+        MARKETPLACES.md lists no call to delete a model, so we do not half-apply it). A
+        changed title is refused PERMANENT after prices and stock: §1.4 documents no
+        item-edit endpoint (no update_item), and none is invented here."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
         await push_prices_and_stock(self, shop, current, draft)
+        refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
         return self._listings.remember(shop, current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:

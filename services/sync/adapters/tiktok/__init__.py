@@ -31,7 +31,10 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.client_base import TransportOptions
 from services.sync.adapters.facade import PlatformFacade
-from services.sync.adapters.listing_updates import push_prices_and_stock
+from services.sync.adapters.listing_updates import (
+    push_prices_and_stock,
+    refuse_undocumented_edit,
+)
 from services.sync.adapters.tiktok import webhooks
 from services.sync.adapters.tiktok.client import (
     DEFAULT_AUTH_URL,
@@ -45,6 +48,8 @@ from services.sync.adapters.tiktok.orders import TikTokOrders
 from services.sync.adapters.tiktok.validation import app_key_of, validate_draft
 
 __all__ = ["TikTokAdapter", "_Target", "classify_code"]
+
+NO_EDIT_ENDPOINT = "MARKETPLACES.md §2.4 documents no TikTok Shop edit-product endpoint"
 
 
 class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory, TikTokOrders]):
@@ -76,11 +81,15 @@ class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the product's SKUs (⚠ title/attribute/SKU-set edits need the
-        edit-product API, not implemented yet: PERMANENT)."""
+        """Prices and stock of the product's SKUs (prices/update, inventory/update).
+
+        A changed SKU set is refused PERMANENT before any write. A changed title is
+        refused PERMANENT after prices and stock: §2.4 documents no edit-product call
+        (neither the full PUT nor the partial edit), and none is invented here."""
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
         await push_prices_and_stock(self, shop, current, draft, variant_word="SKU")
+        refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
         return self._listings.ref(current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:

@@ -33,7 +33,10 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.client_base import TransportOptions
 from services.sync.adapters.facade import PlatformFacade
-from services.sync.adapters.listing_updates import push_prices_and_stock
+from services.sync.adapters.listing_updates import (
+    push_prices_and_stock,
+    refuse_undocumented_edit,
+)
 from services.sync.adapters.tokopedia import webhooks
 from services.sync.adapters.tokopedia.client import (
     DEFAULT_ACCOUNTS_URL,
@@ -46,6 +49,8 @@ from services.sync.adapters.tokopedia.orders import TokopediaOrders
 from services.sync.adapters.tokopedia.validation import validate_draft
 
 __all__ = ["TokopediaAdapter"]
+
+NO_EDIT_ENDPOINT = "MARKETPLACES.md §3 documents no Tokopedia edit-product endpoint"
 
 
 class TokopediaAdapter(
@@ -80,11 +85,15 @@ class TokopediaAdapter(
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the listing's variants (⚠ title/description/variant-set
-        changes need Tokopedia's edit-product API, not implemented yet: PERMANENT)."""
+        """Prices and stock of the listing's variants (price/update, stock/update).
+
+        A changed variant set is refused PERMANENT before any write. A changed title is
+        refused PERMANENT after prices and stock: §3 names "edit product V2" only in the
+        rate-limit notes, with no path or payload, so no edit call is invented here."""
         validate_draft(draft)
         current = await self.get_listing(shop, ref.external_id)
         await push_prices_and_stock(self, shop, current, draft)
+        refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
         return ListingRef(
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )
