@@ -9,11 +9,13 @@ time come from the adapter's retry budget; each send itself is made without retr
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.rate_limit import TokenBucket
 from services.sync.adapters.retry import RetryBudget
 
 Created = TypeVar("Created")
@@ -35,26 +37,47 @@ def sleep_backoff(budget: RetryBudget) -> Pause:
     return pause
 
 
+def bucket_pause(bucket: Callable[[], TokenBucket]) -> Pause:
+    """Pause the shop's bucket for the platform's Retry-After (when it sent one): the next
+    call waits there, with no sleep of our own. `bucket` is asked at pause time, since a
+    shop's bucket is replaced when its rate changes."""
+
+    async def pause(exc: AdapterError, _attempt: int) -> None:
+        if exc.retry_after:
+            bucket().pause(exc.retry_after)
+
+    return pause
+
+
 async def create_or_find(
     budget: RetryBudget,
     create: Callable[[RetryBudget], Awaitable[Created]],
     find: Callable[[], Awaitable[Found | None]],
     *,
     pause: Pause | None = None,
+    may_have_stored: Callable[[AdapterError], bool] | None = None,
+    deadline: bool = True,
 ) -> Created | Found:
-    """`create(single-attempt budget)`; after a retryable failure, `find()` before resending."""
+    """`create(single-attempt budget)`; after a retryable failure, `find()` before resending.
+
+    `may_have_stored` (default: every retryable failure may have) skips the lookup after a
+    failure the platform refused before running anything. `deadline=False` bounds the loop
+    by the budget's attempts only, not also by its seconds.
+    """
     single = RetryBudget(1, budget.seconds, budget.initial_backoff, budget.max_backoff)
-    deadline = time.monotonic() + budget.seconds
+    ends = time.monotonic() + budget.seconds if deadline else math.inf
     for attempt in range(budget.attempts):
         try:
             return await create(single)
         except AdapterError as exc:
             if not exc.retryable or attempt + 1 >= budget.attempts:
                 raise
-            if time.monotonic() > deadline:
+            if time.monotonic() > ends:
                 raise
             if pause is not None:
                 await pause(exc, attempt)
+            if may_have_stored is not None and not may_have_stored(exc):
+                continue
         found = await find()
         if found is not None:
             return found

@@ -20,25 +20,18 @@ Shop credentials in `ShopAuth.app`: `shop_domain`, `client_id`, `client_secret`,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-
-import httpx
+from typing import Unpack
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
-    ItemResult,
     ListingDraft,
     ListingRef,
-    Page,
-    PriceUpdate,
-    RemoteListing,
-    RemoteOrder,
     ShopAuth,
     StockUpdate,
-    TokenPair,
     WebhookEvent,
 )
-from services.sync.adapters.retry import RetryBudget
+from services.sync.adapters.client_base import TransportOptions
+from services.sync.adapters.facade import PlatformFacade
 from services.sync.adapters.shopify import oauth, webhooks
 from services.sync.adapters.shopify.client import ShopifyClient
 from services.sync.adapters.shopify.documents import API_VERSION
@@ -54,7 +47,9 @@ verify_callback = oauth.verify_callback
 verify_webhook = webhooks.verify_webhook
 
 
-class ShopifyAdapter:
+class ShopifyAdapter(
+    PlatformFacade[ShopifyClient, ShopifyListings, ShopifyInventory, ShopifyOrders]
+):
     platform = Platform.SHOPIFY
 
     def __init__(
@@ -62,37 +57,24 @@ class ShopifyAdapter:
         base_url: str | None = None,
         *,
         api_version: str = API_VERSION,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
+        **options: Unpack[TransportOptions],
     ) -> None:
         """`base_url` None: each shop at `https://<shop_domain>`; else one host for all
         shops (the sandbox's `/shopify` prefix)."""
-        self._client = ShopifyClient(
-            base_url,
-            api_version=api_version,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
+        client = ShopifyClient(base_url, api_version=api_version, **options)
+        # One SKU index shared by listings, inventory and webhooks (SKU -> variant ids).
+        self._index = SkuIndex(client)
+        super().__init__(
+            client,
+            ShopifyListings(client, self._index),
+            ShopifyInventory(client, self._index),
+            ShopifyOrders(client),
         )
-        self._index = SkuIndex(self._client)
-        self._listings = ShopifyListings(self._client, self._index)
-        self._inventory = ShopifyInventory(self._client, self._index)
-        self._orders = ShopifyOrders(self._client)
-        # Requests sent, per API path (tests and benchmarks read it).
-        self.calls: dict[str, int] = self._client.http.calls
 
     @property
     def client(self) -> ShopifyClient:
         """Cost accounting for tests and benchmarks (points used, THROTTLED seen)."""
         return self._client
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
     # -- authorization --------------------------------------------------------------
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
@@ -102,16 +84,7 @@ class ShopifyAdapter:
             self._client.shop_url(shop), client_id, redirect_uri, state, scopes
         )
 
-    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
-        return await self._client.exchange_code(shop, code)
-
-    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
-        return await self._client.refresh_token(shop)
-
     # -- listings -------------------------------------------------------------------
-    async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
-        return await self._listings.create_listing(shop, draft)
-
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
@@ -127,37 +100,7 @@ class ShopifyAdapter:
                 raise result.error
         return updated
 
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
-        return await self._listings.get_listing(shop, external_id)
-
-    async def find_listing_by_seller_sku(
-        self, shop: ShopAuth, seller_sku: str
-    ) -> RemoteListing | None:
-        return await self._listings.find_listing_by_seller_sku(shop, seller_sku)
-
-    async def list_listings(self, shop: ShopAuth, page_token: str = "") -> Page[RemoteListing]:
-        return await self._listings.list_listings(shop, page_token)
-
-    # -- prices and stock -----------------------------------------------------------
-    async def update_prices(
-        self, shop: ShopAuth, prices: Sequence[PriceUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_prices(shop, prices)
-
-    async def update_stock(
-        self, shop: ShopAuth, stock: Sequence[StockUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_stock(shop, stock)
-
-    # -- orders and webhooks --------------------------------------------------------
-    async def list_orders(
-        self, shop: ShopAuth, since: datetime, until: datetime, page_token: str = ""
-    ) -> Page[RemoteOrder]:
-        return await self._orders.list_orders(shop, since, until, page_token)
-
-    async def get_orders(self, shop: ShopAuth, order_ids: Sequence[str]) -> Sequence[RemoteOrder]:
-        return await self._orders.get_orders(shop, order_ids)
-
+    # -- webhooks -------------------------------------------------------------------
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """Verify X-Shopify-Hmac-Sha256 with `verify_webhook` first; see webhooks.py."""
         return webhooks.parse_webhook(headers, raw_body, self._index.sku_of_item)

@@ -18,18 +18,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify.documents import API_VERSION, Doc
 from services.sync.adapters.shopify.throttle import CostPlanner
 from services.sync.adapters.shopify.validation import credential
-from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
+from services.sync.adapters.tokens import access_token, authorized_call, fetch_tokens
+from services.sync.adapters.transport import EnvelopeError, Reply
 
 log = logging.getLogger(__name__)
 
@@ -50,37 +50,22 @@ def oauth_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
     return EnvelopeError(str(error), str(payload.get("error_description") or ""), FailureKind.AUTH)
 
 
-class ShopifyClient:
+class ShopifyClient(PlatformClient):
     def __init__(
         self,
         base_url: str | None = None,
         *,
         api_version: str = API_VERSION,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
+        **options: Unpack[TransportOptions],
     ) -> None:
+        super().__init__(Platform.SHOPIFY, REQUEST_PACE, **options)
         self.base_url = base_url.rstrip("/") if base_url else None
         self.api_version = api_version
-        self.http = HttpTransport(
-            Platform.SHOPIFY,
-            default_rate=REQUEST_PACE,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-        )
-        self.planner = CostPlanner(replicas)
+        self.planner = CostPlanner(options.get("replicas", 1))
         # Observed cost per document (tests and benchmarks read them).
         self.points_used = 0.0
         self.throttled = 0
         self.cost_mismatches: list[tuple[str, int, int]] = []
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     def shop_url(self, shop: ShopAuth) -> str:
         """The shop's admin host: `https://<shop>.myshopify.com`, or the sandbox's prefix."""
@@ -108,18 +93,12 @@ class ShopifyClient:
         def attempt() -> Awaitable[dict[str, Any]]:
             return self._attempt(shop, doc, body)
 
-        def run() -> Awaitable[dict[str, Any]]:
-            return self.http.call(shop, attempt, budget=budget)
-
-        return await self.http.call_refreshing(shop, run, self.refresh_token)
+        return await authorized_call(self.http, shop, attempt, self.refresh_token, budget=budget)
 
     async def _attempt(self, shop: ShopAuth, doc: Doc, body: Mapping[str, Any]) -> dict[str, Any]:
-        if shop.tokens is None:
-            raise AdapterError(
-                FailureKind.AUTH, Platform.SHOPIFY, "shop has no access token", code="no_token"
-            )
+        token = access_token(self.http, shop)
         url = self.shop_url(shop) + self.graphql_path
-        headers = {"X-Shopify-Access-Token": shop.tokens.access_token}
+        headers = {"X-Shopify-Access-Token": token}
         ticket = await self.planner.reserve(shop.shop_id, doc.cost)
         try:
             reply = await self.http.exchange(
@@ -190,9 +169,7 @@ class ShopifyClient:
                 "POST", OAUTH_PATH, lambda: url, body=body, read_envelope=oauth_envelope
             )
 
-        payload = await self.http.call(shop, attempt)
-        shop.tokens = token_pair(payload)
-        return shop.tokens
+        return await fetch_tokens(self.http, shop, attempt, token_pair)
 
     async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
         """An expiring offline token (`expiring=1`) and its refresh token."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.shopify import documents as docs
 from services.sync.adapters.shopify.client import ShopifyClient
@@ -60,6 +61,12 @@ def _error(error: Mapping[str, Any], kind: FailureKind = FailureKind.PERMANENT) 
     return AdapterError(kind, Platform.SHOPIFY, str(error.get("message") or ""), code=code)
 
 
+def _target(update: StockUpdate) -> int:
+    """The quantity to set, once checked."""
+    check_stock(update.quantity)
+    return update.quantity
+
+
 class ShopifyInventory:
     def __init__(self, client: ShopifyClient, index: SkuIndex) -> None:
         self._client = client
@@ -79,15 +86,8 @@ class ShopifyInventory:
     async def update_prices(
         self, shop: ShopAuth, prices: Sequence[PriceUpdate]
     ) -> Sequence[ItemResult]:
+        amounts, invalid = checked_values(prices, lambda p: to_amount(shop, p.price))
         outcome: dict[str, AdapterError | None] = {}
-        amounts: dict[str, str] = {}
-        for p in prices:
-            try:
-                amounts[p.seller_sku] = to_amount(shop, p.price)
-                outcome.pop(p.seller_sku, None)
-            except AdapterError as exc:
-                outcome[p.seller_sku] = exc
-                amounts.pop(p.seller_sku, None)
         ids = await self._ids(shop, list(amounts), fresh=False)
         by_product: dict[str, list[str]] = {}
         for sku in amounts:
@@ -103,7 +103,7 @@ class ShopifyInventory:
                     await self._price_batch(shop, product_id, chunk, amounts, ids, outcome)
 
         await asyncio.gather(*(one(p, s) for p, s in by_product.items()))
-        return _results(prices, outcome)
+        return item_results(prices, outcome, invalid)
 
     async def _price_batch(
         self,
@@ -144,16 +144,8 @@ class ShopifyInventory:
         self, shop: ShopAuth, stock: Sequence[StockUpdate]
     ) -> Sequence[ItemResult]:
         (location_id,) = credential(shop, "location_id")
+        targets, invalid = checked_values(stock, _target)
         outcome: dict[str, AdapterError | None] = {}
-        targets: dict[str, int] = {}
-        for s in stock:
-            try:
-                check_stock(s.quantity)
-                targets[s.seller_sku] = s.quantity
-                outcome.pop(s.seller_sku, None)
-            except AdapterError as exc:
-                outcome[s.seller_sku] = exc
-                targets.pop(s.seller_sku, None)
         skus = list(targets)
         gate = asyncio.Semaphore(PARALLEL_WRITES)
 
@@ -162,7 +154,7 @@ class ShopifyInventory:
                 await self._stock_batch(shop, location_id, chunk, targets, outcome)
 
         await asyncio.gather(*(one(skus[i : i + BATCH]) for i in range(0, len(skus), BATCH)))
-        return _results(stock, outcome)
+        return item_results(stock, outcome, invalid)
 
     async def _stock_batch(
         self,
@@ -253,17 +245,3 @@ class ShopifyInventory:
                     outcome[pending[index]] = _error(error)
             pending = [s for n, s in enumerate(pending) if n not in by_row]
         return stale
-
-
-def _results(
-    updates: Sequence[PriceUpdate] | Sequence[StockUpdate],
-    outcome: Mapping[str, AdapterError | None],
-) -> list[ItemResult]:
-    results: list[ItemResult] = []
-    seen: set[str] = set()
-    for u in updates:
-        if u.seller_sku in seen:
-            continue  # one result per SKU; the last update of a SKU wins
-        seen.add(u.seller_sku)
-        results.append(ItemResult(u.seller_sku, outcome.get(u.seller_sku)))
-    return results

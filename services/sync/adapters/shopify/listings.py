@@ -21,6 +21,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
+from services.sync.adapters.create_once import create_or_find
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import documents as docs
@@ -91,27 +92,10 @@ class ShopifyListings:
         validate_draft(shop, draft)
         variables = {"input": self._input(shop, draft)}
         budget = self._client.http.budget
-        single = RetryBudget(1, budget.seconds, budget.initial_backoff, budget.max_backoff)
         skus = [v.seller_sku for v in draft.variants]
-        for attempt in range(budget.attempts):
-            try:
-                data = await self._client.graphql(shop, docs.PRODUCT_SET, variables, budget=single)
-            except AdapterError as exc:
-                if not exc.retryable or attempt == budget.attempts - 1:
-                    raise
-                backoff = min(budget.max_backoff, budget.initial_backoff * 2**attempt)
-                await asyncio.sleep(exc.retry_after or backoff)
-                if exc.code == "THROTTLED":
-                    continue  # refused before running: nothing was stored
-                # The create may have been stored before its answer was lost.
-                found = await self._index.lookup(shop, skus)
-                if found:
-                    product_id = next(iter(found.values())).product_id
-                    listing = await self.get_listing(shop, product_id)
-                    return ListingRef(
-                        listing.external_id, {v.seller_sku: v.external_id for v in listing.variants}
-                    )
-                continue
+
+        async def create(single: RetryBudget) -> ListingRef:
+            data = await self._client.graphql(shop, docs.PRODUCT_SET, variables, budget=single)
             payload = data.get("productSet") or {}
             if payload.get("userErrors"):
                 raise user_error(payload["userErrors"])
@@ -121,7 +105,33 @@ class ShopifyListings:
             return ListingRef(
                 str(product.get("id") or ""), {str(n.get("sku")): str(n.get("id")) for n in nodes}
             )
-        raise AssertionError("unreachable: the last attempt raises")
+
+        async def find() -> ListingRef | None:
+            # The create may have been stored before its answer was lost.
+            found = await self._index.lookup(shop, skus)
+            if not found:
+                return None
+            product_id = next(iter(found.values())).product_id
+            listing = await self.get_listing(shop, product_id)
+            return ListingRef(
+                listing.external_id, {v.seller_sku: v.external_id for v in listing.variants}
+            )
+
+        async def pause(exc: AdapterError, attempt: int) -> None:
+            # A THROTTLED answer's wait (0 means none: back off instead).
+            backoff = min(budget.max_backoff, budget.initial_backoff * 2**attempt)
+            await asyncio.sleep(exc.retry_after or backoff)
+
+        return await create_or_find(
+            budget,
+            create,
+            find,
+            pause=pause,
+            # THROTTLED is refused before running: nothing was stored, nothing to look up.
+            may_have_stored=lambda exc: exc.code != "THROTTLED",
+            # This create has always been bounded by the budget's attempts alone.
+            deadline=False,
+        )
 
     async def update_listing(
         self, shop: ShopAuth, current: RemoteListing, draft: ListingDraft

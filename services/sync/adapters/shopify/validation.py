@@ -18,6 +18,7 @@ from services.common.money import Money, is_known_currency
 from services.common.platforms import Platform
 from services.sync.adapters import errors, shop_settings
 from services.sync.adapters.base import ListingDraft, ShopAuth
+from services.sync.adapters.draft_checks import DraftWords, check_seller_skus, check_title
 from services.sync.adapters.errors import AdapterError
 
 MAX_TITLE = 255
@@ -25,6 +26,7 @@ MAX_OPTIONS = 3
 MAX_VARIANTS = 250
 MAX_PRICE = Decimal(10**9)
 MAX_STOCK = 10**9
+WORDS = DraftWords(Platform.SHOPIFY)
 
 
 def permanent(message: str, code: str = "validation") -> AdapterError:
@@ -60,19 +62,16 @@ def check_stock(quantity: int) -> None:
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("title is empty")
-    if len(draft.title) > MAX_TITLE:
-        raise permanent(f"title longer than {MAX_TITLE} characters")
+    check_title(WORDS, draft, MAX_TITLE)
+    # Not check_variant_counts: Shopify takes several variants without option names
+    # (each becomes a "Title" value of its own SKU).
     if not draft.variants:
         raise permanent("a listing needs at least one variant")
     if len(draft.variants) > MAX_VARIANTS:
         raise permanent(f"more than {MAX_VARIANTS} variants in one create")
     if len(draft.option_names) > MAX_OPTIONS:
         raise permanent(f"more than {MAX_OPTIONS} options")
-    skus = [v.seller_sku for v in draft.variants]
-    if any(not s for s in skus) or len(set(skus)) != len(skus):
-        raise permanent("variant seller SKUs must be present and unique")
+    check_seller_skus(WORDS, draft)
     combos = set()
     for v in draft.variants:
         if draft.option_names and len(v.option_values) != len(draft.option_names):

@@ -23,94 +23,42 @@ honoured. Keys and signatures are never logged.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-
-import httpx
+from typing import Unpack
 
 from services.common.platforms import Platform
-from services.sync.adapters.base import (
-    ItemResult,
-    ListingDraft,
-    ListingRef,
-    Page,
-    PriceUpdate,
-    RemoteListing,
-    RemoteOrder,
-    ShopAuth,
-    StockUpdate,
-    TokenPair,
-    WebhookEvent,
-)
-from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.base import ListingDraft, ListingRef, ShopAuth, WebhookEvent
+from services.sync.adapters.client_base import TransportOptions
+from services.sync.adapters.facade import PlatformFacade
 from services.sync.adapters.listing_updates import push_prices_and_stock
-from services.sync.adapters.rate_limit import TokenBucket
-from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.woocommerce import webhooks
-from services.sync.adapters.woocommerce.client import WooCommerceClient
+from services.sync.adapters.woocommerce.client import WooCommerceClient, no_tokens
 from services.sync.adapters.woocommerce.inventory import WooCommerceInventory
 from services.sync.adapters.woocommerce.listings import WooCommerceListings
 from services.sync.adapters.woocommerce.orders import WooCommerceOrders
-from services.sync.adapters.woocommerce.validation import permanent, validate_draft
+from services.sync.adapters.woocommerce.validation import validate_draft
 
 __all__ = ["WooCommerceAdapter"]
 
-NO_TOKENS = (
-    "WooCommerce REST keys are issued in WP admin (WooCommerce > Settings > Advanced > "
-    "REST API) and do not expire; there is no token to request or refresh"
-)
 
-
-def _no_tokens() -> AdapterError:
-    return permanent(NO_TOKENS, "not_supported")
-
-
-class WooCommerceAdapter:
+class WooCommerceAdapter(
+    PlatformFacade[WooCommerceClient, WooCommerceListings, WooCommerceInventory, WooCommerceOrders]
+):
     platform = Platform.WOOCOMMERCE
 
-    def __init__(
-        self,
-        site_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
-    ) -> None:
-        self._client = WooCommerceClient(
-            site_url,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
+    def __init__(self, site_url: str, **options: Unpack[TransportOptions]) -> None:
+        client = WooCommerceClient(site_url, **options)
+        super().__init__(
+            client,
+            WooCommerceListings(client),
+            WooCommerceInventory(client),
+            WooCommerceOrders(client),
         )
-        self._listings = WooCommerceListings(self._client)
-        self._inventory = WooCommerceInventory(self._client)
-        self._orders = WooCommerceOrders(self._client)
-        # Requests sent, per API route (tests and benchmarks read it).
-        self.calls: dict[str, int] = self._client.http.calls
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self._client.bucket(shop)
-
-    # -- authorization --------------------------------------------------------------
+    # -- authorization (exchange_code and refresh_token: the client's not_supported) ----
     def authorization_url(self, shop: ShopAuth, redirect_uri: str, state: str) -> str:
-        raise _no_tokens()
-
-    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
-        raise _no_tokens()
-
-    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
-        raise _no_tokens()
+        raise no_tokens()
 
     # -- listings -------------------------------------------------------------------
-    async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
-        return await self._listings.create_listing(shop, draft)
-
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
@@ -123,37 +71,7 @@ class WooCommerceAdapter:
             current.external_id, {v.seller_sku: v.external_id for v in current.variants}
         )
 
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
-        return await self._listings.get_listing(shop, external_id)
-
-    async def find_listing_by_seller_sku(
-        self, shop: ShopAuth, seller_sku: str
-    ) -> RemoteListing | None:
-        return await self._listings.find_listing_by_seller_sku(shop, seller_sku)
-
-    async def list_listings(self, shop: ShopAuth, page_token: str = "") -> Page[RemoteListing]:
-        return await self._listings.list_listings(shop, page_token)
-
-    # -- prices and stock -----------------------------------------------------------
-    async def update_prices(
-        self, shop: ShopAuth, prices: Sequence[PriceUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_prices(shop, prices)
-
-    async def update_stock(
-        self, shop: ShopAuth, stock: Sequence[StockUpdate]
-    ) -> Sequence[ItemResult]:
-        return await self._inventory.update_stock(shop, stock)
-
-    # -- orders and webhooks --------------------------------------------------------
-    async def list_orders(
-        self, shop: ShopAuth, since: datetime, until: datetime, page_token: str = ""
-    ) -> Page[RemoteOrder]:
-        return await self._orders.list_orders(shop, since, until, page_token)
-
-    async def get_orders(self, shop: ShopAuth, order_ids: Sequence[str]) -> Sequence[RemoteOrder]:
-        return await self._orders.get_orders(shop, order_ids)
-
+    # -- webhooks -------------------------------------------------------------------
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """order.created/updated -> ORDER, product.updated -> PRODUCT; others ignored."""
         return webhooks.parse_webhook(headers, raw_body)

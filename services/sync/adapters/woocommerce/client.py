@@ -16,23 +16,28 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlsplit
 
 import httpx
 
 from services.common.platforms import Platform
-from services.sync.adapters.base import ShopAuth
-from services.sync.adapters.rate_limit import TokenBucket
+from services.sync.adapters import shop_settings
+from services.sync.adapters.base import ShopAuth, TokenPair
+from services.sync.adapters.client_base import PlatformClient, TransportOptions
+from services.sync.adapters.errors import AdapterError, permanent
 from services.sync.adapters.retry import RetryBudget
-from services.sync.adapters.transport import EnvelopeError, HttpTransport, Reply
+from services.sync.adapters.transport import EnvelopeError, Reply
 from services.sync.adapters.woocommerce import oauth
-from services.sync.adapters.woocommerce.validation import permanent
 
 API_PREFIX = "/wp-json/wc/v3"
 # ⚠ Core has no API rate limit (§6); this pacing default keeps us polite to shared hosts.
 DEFAULT_RATE_LIMIT = 10.0
 PAGE_SIZE = 100  # per_page is 1..100 (§6)
+NO_TOKENS = (
+    "WooCommerce REST keys are issued in WP admin (WooCommerce > Settings > Advanced > "
+    "REST API) and do not expire; there is no token to request or refresh"
+)
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,14 @@ def read_envelope(payload: Mapping[str, Any]) -> EnvelopeError | None:
     return EnvelopeError(code, str(payload.get("message") or ""))
 
 
-def credentials(shop: ShopAuth) -> tuple[str, str]:
-    try:
-        return shop.app["consumer_key"], shop.app["consumer_secret"]
-    except KeyError as exc:
-        raise permanent("shop credentials need consumer_key and consumer_secret") from exc
+def credentials(shop: ShopAuth) -> tuple[str, ...]:
+    """(consumer_key, consumer_secret); PERMANENT when either is missing."""
+    return shop_settings.credentials(shop, Platform.WOOCOMMERCE, "consumer_key", "consumer_secret")
+
+
+def no_tokens() -> AdapterError:
+    """What every token call answers: WooCommerce has no token flow (PERMANENT)."""
+    return permanent(Platform.WOOCOMMERCE, NO_TOKENS, "not_supported")
 
 
 def total_pages(headers: httpx.Headers) -> int:
@@ -66,43 +74,22 @@ def total_pages(headers: httpx.Headers) -> int:
         return 0
 
 
-class WooCommerceClient:
-    def __init__(
-        self,
-        site_url: str,
-        *,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry_budget: RetryBudget | None = None,
-        replicas: int = 1,
-        max_connections: int = 20,
-    ) -> None:
+class WooCommerceClient(PlatformClient):
+    def __init__(self, site_url: str, **options: Unpack[TransportOptions]) -> None:
         """`site_url` is the WordPress home URL (e.g. https://shop.example or
         http://127.0.0.1:8080/woocommerce); the API lives under /wp-json/wc/v3."""
+        super().__init__(Platform.WOOCOMMERCE, DEFAULT_RATE_LIMIT, **options)
         self.site_url = site_url.rstrip("/")
         self.https = urlsplit(self.site_url).scheme == "https"
         # seller SKU -> Location, per shop: filled by creates and reads, so price and stock
         # updates need no lookup for SKUs this adapter has seen.
         self.skus: dict[str, dict[str, Location]] = {}
-        self.http = HttpTransport(
-            Platform.WOOCOMMERCE,
-            default_rate=DEFAULT_RATE_LIMIT,
-            timeout=timeout,
-            transport=transport,
-            retry_budget=retry_budget,
-            replicas=replicas,
-            max_connections=max_connections,
-        )
 
-    @property
-    def budget(self) -> RetryBudget:
-        return self.http.budget
+    async def exchange_code(self, shop: ShopAuth, code: str) -> TokenPair:
+        raise no_tokens()
 
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def bucket(self, shop: ShopAuth) -> TokenBucket:
-        return self.http.bucket(shop)
+    async def refresh_token(self, shop: ShopAuth) -> TokenPair:
+        raise no_tokens()
 
     def index(self, shop: ShopAuth) -> dict[str, Location]:
         return self.skus.setdefault(shop.shop_id, {})

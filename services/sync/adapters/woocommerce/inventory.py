@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from services.sync.adapters.base import ItemResult, PriceUpdate, ShopAuth, StockUpdate
+from services.sync.adapters.batch_results import checked_values, item_results
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.woocommerce.client import PAGE_SIZE, Location, WooCommerceClient
 from services.sync.adapters.woocommerce.listings import item_error
@@ -141,17 +142,6 @@ class WooCommerceInventory:
         updates: Sequence[Any],
         body: Callable[[Any], dict[str, Any]],
     ) -> list[ItemResult]:
-        fields: dict[str, dict[str, Any]] = {}
-        invalid: dict[str, AdapterError] = {}
-        for u in updates:  # the last update of a SKU wins
-            try:
-                fields[u.seller_sku] = body(u)
-                invalid.pop(u.seller_sku, None)
-            except AdapterError as exc:
-                invalid[u.seller_sku] = exc
-                fields.pop(u.seller_sku, None)
+        fields, invalid = checked_values(updates, body)
         outcome = await self._send(shop, fields) if fields else {}
-        results: list[ItemResult] = []
-        for sku in dict.fromkeys(u.seller_sku for u in updates):
-            results.append(ItemResult(sku, invalid.get(sku) or outcome.get(sku)))
-        return results
+        return item_results(updates, outcome, invalid)

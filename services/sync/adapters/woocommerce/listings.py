@@ -17,9 +17,8 @@ we did not just create is not adopted silently (find_listing_by_seller_sku does 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from services.sync.adapters.base import (
     ListingDraft,
@@ -29,6 +28,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
+from services.sync.adapters.create_once import bucket_pause, create_or_find
 from services.sync.adapters.errors import AdapterError
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.woocommerce.client import (
@@ -46,7 +46,6 @@ from services.sync.adapters.woocommerce.validation import (
     validate_draft,
 )
 
-T = TypeVar("T")
 LISTING_PAGE = 20
 DUPLICATE_SKU = "product_invalid_sku"  # core: "Invalid or duplicated SKU."
 
@@ -202,32 +201,6 @@ class WooCommerceListings:
         more = page < total_pages(reply.headers)
         return Page(items, str(page + 1) if more else "")
 
-    async def _once(
-        self,
-        shop: ShopAuth,
-        send: Callable[[RetryBudget], Awaitable[T]],
-        recover: Callable[[], Awaitable[T | None]],
-    ) -> T:
-        """`send` one attempt at a time; after a retryable failure, `recover` (a lookup
-        of what the failed attempt may have stored) before sending again."""
-        budget = self._client.budget
-        single = RetryBudget(1, budget.seconds, budget.initial_backoff, budget.max_backoff)
-        deadline = time.monotonic() + budget.seconds
-        for attempt in range(budget.attempts):
-            try:
-                return await send(single)
-            except AdapterError as exc:
-                if not exc.retryable or attempt + 1 >= budget.attempts:
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-                if exc.retry_after:
-                    self._client.bucket(shop).pause(exc.retry_after)
-                found = await recover()
-                if found is not None:
-                    return found
-        raise AssertionError("unreachable: the last attempt re-raises")
-
     async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
         validate_draft(shop, draft)
         body = product_body(shop, draft)
@@ -251,7 +224,8 @@ class WooCommerceListings:
             probed = True
             return await self._by_sku(shop, str(body["sku"]))
 
-        product = await self._once(shop, send_product, find_product)
+        budget, pause = self._client.budget, bucket_pause(lambda: self._client.bucket(shop))
+        product = await create_or_find(budget, send_product, find_product, pause=pause)
         product_id = int(product["id"])
         if not pending:
             listing = await self.remote(shop, product)
@@ -279,7 +253,7 @@ class WooCommerceListings:
                     ids[sku] = str(row["id"])
             return True if not pending else None
 
-        await self._once(shop, send_variations, drop_stored)
+        await create_or_find(budget, send_variations, drop_stored, pause=pause)
         index = self._client.index(shop)
         for sku, variation_id in ids.items():
             index[sku] = Location(product_id, int(variation_id))

@@ -17,8 +17,14 @@ from typing import Any
 
 from services.common.money import Money, exponent, is_known_currency
 from services.common.platforms import Platform
+from services.sync.adapters import errors, shop_settings
 from services.sync.adapters.base import ListingDraft, ShopAuth
-from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.draft_checks import (
+    DraftWords,
+    check_distinct_options,
+    check_option_values,
+)
+from services.sync.adapters.errors import AdapterError
 
 MAX_NAME = 200
 MAX_VARIATIONS = 100
@@ -26,12 +32,12 @@ MAX_PRICE = Decimal(1_000_000_000)
 MAX_STOCK = 1_000_000_000
 
 
+WORDS = DraftWords(Platform.WOOCOMMERCE, option="attribute")
+shop_currency = shop_settings.shop_currency
+
+
 def permanent(message: str, code: str = "validation") -> AdapterError:
-    return AdapterError(FailureKind.PERMANENT, Platform.WOOCOMMERCE, message, code=code)
-
-
-def shop_currency(shop: ShopAuth) -> str:
-    return shop.app.get("currency", "")
+    return errors.permanent(Platform.WOOCOMMERCE, message, code)
 
 
 def to_price(shop: ShopAuth, price: Money) -> str:
@@ -41,14 +47,17 @@ def to_price(shop: ShopAuth, price: Money) -> str:
         raise permanent(f"price currency {price.currency} is not the shop's {currency}")
     if not is_known_currency(price.currency):
         raise permanent(f"unknown currency {price.currency}")
-    value = Decimal(price.amount_minor).scaleb(-exponent(price.currency))
+    value = shop_settings.major_units(price)
     if not 0 < value <= MAX_PRICE:
         raise permanent(f"price must be greater than 0 and at most {MAX_PRICE}")
     return f"{value:f}"
 
 
 def to_money(value: Any, currency: str) -> Money | None:
-    """A WooCommerce price ("12.50", 12.5 or "") as Money; None when absent."""
+    """A WooCommerce price ("12.50", 12.5 or "") as Money; None when absent.
+
+    Not `shop_settings.from_major`: a site may hold a price that is not a number
+    (plugins write the meta directly), which reads as None here instead of raising."""
     if not currency or not is_known_currency(currency) or value in (None, ""):
         return None
     try:
@@ -80,10 +89,8 @@ def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
         skus.append(draft.seller_sku)  # the variable product's own SKU
     if any(not s for s in skus) or len(set(skus)) != len(skus):
         raise permanent("seller SKUs (product and variations) must be present and unique")
-    if len({tuple(v.option_values) for v in draft.variants}) != len(draft.variants):
-        raise permanent("two variants have the same attribute values")
+    check_distinct_options(WORDS, draft)
     for v in draft.variants:
-        if len(v.option_values) != len(draft.option_names):
-            raise permanent(f"{v.seller_sku}: attribute values do not match attribute names")
+        check_option_values(WORDS, draft, v)
         to_price(shop, v.price)
         check_stock(v.stock)
