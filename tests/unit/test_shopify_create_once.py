@@ -55,9 +55,13 @@ async def test_without_deadline_only_attempts_bound_the_loop() -> None:
 
 
 async def test_bucket_pause_honours_retry_after_only() -> None:
-    bucket = TokenBucket(10.0, capacity=1.0)
     paused: list[float] = []
-    bucket.pause = paused.append  # type: ignore[method-assign]
+
+    class Recording(TokenBucket):
+        def pause(self, seconds: float) -> None:
+            paused.append(seconds)
+
+    bucket = Recording(10.0, capacity=1.0)
     pause = bucket_pause(lambda: bucket)
     await pause(_retryable("429", retry_after=2.0), 0)
     await pause(_retryable("TIMEOUT"), 1)
