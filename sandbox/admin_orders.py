@@ -47,6 +47,7 @@ class ShopAdmin(ShopAdminBase):
     order_status: ClassVar[str]  # the status an order is placed in
     action_status: ClassVar[Mapping[str, str]]  # "cancel" / "ship" -> the platform's status
     unique_skus: ClassVar[bool] = False  # seeding an SKU already sold is rejected
+    checks_stock: ClassVar[bool] = True  # False: an order may take stock below zero
     default_price: ClassVar[float] = 1.0
     default_currency: ClassVar[str] = "SGD"
     default_rate_limit: ClassVar[float | None] = None  # None: FaultSwitches' default
@@ -100,6 +101,12 @@ class ShopAdmin(ShopAdminBase):
 
     def order_changed(self, shop: Shop, order: Order) -> None:
         """Send the platform's order notification (placed, cancelled, shipped)."""
+
+    def order_placed(self, shop: Shop, order: Order, body: Mapping[str, Any]) -> None:
+        """After a new order is stored; by default `order_changed`. For platforms whose
+        placement reads more of the request (Shopify: `paid`) or sends more than one
+        notification."""
+        self.order_changed(shop, order)
 
     def listing_edited(self, shop: Shop, edit: Edit) -> list[str]:
         """Send what the platform sends after a seller-center edit; the topics sent."""
@@ -176,7 +183,7 @@ class ShopAdmin(ShopAdminBase):
             if found is None or quantity <= 0:
                 return bad(f"unknown seller_sku or bad quantity: {sku!r}")
             listing, model = found
-            if (model or listing).stock < quantity:
+            if self.checks_stock and (model or listing).stock < quantity:
                 return bad(f"not enough stock for {sku!r}", 409)
             picked.append((listing, model, sku, quantity))
         records = []
@@ -189,7 +196,7 @@ class ShopAdmin(ShopAdminBase):
             records.append(OrderLineRecord(listing.item_id, model_id, sku, quantity, target.price))
         order = Order(self.new_order_id(), self.initial_status(body), records)
         shop.orders[order.order_sn] = order
-        self.order_changed(shop, order)
+        self.order_placed(shop, order, body)
         return JSONResponse(self.placed_json(order), status_code=201)
 
     async def order_action(self, request: Request) -> Response:

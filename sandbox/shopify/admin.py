@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.admin_common import ShopAdminBase, bad, read_json
+from sandbox.admin_common import bad, read_json
+from sandbox.admin_orders import ShopAdmin
 from sandbox.shopify import push
 from sandbox.shopify.nodes import money
 from sandbox.shopify.oauth import ACCESS_TTL, REFRESH_TTL
 from sandbox.shopify.push import API_VERSION
 from sandbox.shopify.store import PLATFORM, extras, gid, order_status, skus
-from sandbox.state import Listing, Model, Order, OrderLineRecord, SandboxState, Shop
+from sandbox.state import Listing, Model, Order, Shop
 
 
 def listing_json(listing: Listing) -> dict[str, Any]:
@@ -41,15 +43,14 @@ def listing_json(listing: Listing) -> dict[str, Any]:
     }
 
 
-class ShopifyAdmin(ShopAdminBase):
-    def __init__(self, state: SandboxState) -> None:
-        self.state = state
-
-    def _shop(self, request: Request) -> Shop | None:
-        try:
-            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
-        except ValueError:
-            return None
+class ShopifyAdmin(ShopAdmin):
+    platform = PLATFORM
+    listing_status = "active"
+    order_status = "open"
+    # Only a cancel changes `order.status`; ship and pay change the fulfillment and
+    # financial statuses (see order_action).
+    action_status: ClassVar[Mapping[str, str]] = {"cancel": "cancelled"}
+    checks_stock = False  # Shopify lets stock go negative unless tracked strictly
 
     async def create_shop(self, request: Request) -> Response:
         try:
@@ -58,18 +59,13 @@ class ShopifyAdmin(ShopAdminBase):
             return bad(str(exc))
         shop_id = self.state.next_id()
         domain = f"sandbox-{shop_id}.myshopify.com"
-        shop = Shop(
-            platform=PLATFORM,
-            shop_id=shop_id,
-            credentials={
-                "shop_domain": domain,
-                "client_id": secrets.token_hex(16),
-                "client_secret": secrets.token_hex(24),
-            },
-            currency=str(body.get("currency") or "SGD"),
-        )
-        # Shopify meters query cost, not requests: the request-count limiter is off.
-        shop.faults.configure({"seed": int(body.get("seed", self.state.seed)), "rate_limit": 0})
+        credentials = {
+            "shop_domain": domain,
+            "client_id": secrets.token_hex(16),
+            "client_secret": secrets.token_hex(24),
+        }
+        # Shopify meters query cost, not requests: the request-count limiter is always off.
+        shop = self.register_shop(shop_id, {**body, "rate_limit": 0}, credentials)
         more = extras(shop)
         more.location_id = self.state.next_id()
         more.bucket.configure(
@@ -78,7 +74,6 @@ class ShopifyAdmin(ShopAdminBase):
         )
         more.bucket.available = more.bucket.maximum
         shop.issue_tokens(ACCESS_TTL, REFRESH_TTL)
-        self.state.platform_shops(PLATFORM)[shop_id] = shop
         return JSONResponse(
             {
                 "shop_id": str(shop_id),
@@ -97,11 +92,8 @@ class ShopifyAdmin(ShopAdminBase):
             status_code=201,
         )
 
-    async def listings(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        return JSONResponse({"listings": [listing_json(x) for x in shop.listings.values()]})
+    def listing_json(self, listing: Listing) -> dict[str, Any]:
+        return listing_json(listing)
 
     async def seed_listing(self, request: Request) -> Response:
         """{"title", "variants": [{"seller_sku", "price", "stock"}]} (or one variant inline)."""
@@ -126,12 +118,12 @@ class ShopifyAdmin(ShopAdminBase):
         shop.listings[listing.item_id] = listing
         return JSONResponse(listing_json(listing), status_code=201)
 
-    async def edit_variant(self, request: Request) -> Response:
+    async def edit_listing(self, request: Request) -> Response:
         """The merchant changes a variant's price and/or stock in the Shopify admin."""
         shop = self._shop(request)
         if shop is None:
             return bad("shop not found", 404)
-        found = skus(shop, request.path_params["sku"])
+        found = skus(shop, request.path_params["seller_sku"])
         if not found:
             return bad("sku not found", 404)
         body = await read_json(request)
@@ -147,43 +139,22 @@ class ShopifyAdmin(ShopAdminBase):
             push.send_inventory(shop, model, event)
         return JSONResponse(listing_json(listing))
 
-    async def place_order(self, request: Request) -> Response:
-        """{"lines": [{"seller_sku", "quantity"}], "paid": true}: orders/create, then
-        orders/paid when paid, and inventory_levels/update per line (one event id)."""
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        body = await read_json(request)
-        lines = body.get("lines")
-        if not isinstance(lines, list) or not lines:
-            return bad("lines is required")
-        picked = []
-        for line in lines:
-            sku, quantity = str(line.get("seller_sku") or ""), int(line.get("quantity") or 0)
-            found = skus(shop, sku)
-            if not found or quantity <= 0:
-                return bad(f"unknown seller_sku or bad quantity: {sku!r}")
-            picked.append((found[0], quantity))
-        records = []
-        for (listing, model), quantity in picked:
-            model.stock -= quantity  # Shopify lets stock go negative unless tracked strictly
-            listing.touch()
-            records.append(
-                OrderLineRecord(listing.item_id, model.model_id, model.seller_sku, quantity,
-                                model.price)
-            )  # fmt: skip
-        order_id = str(self.state.next_id())
-        order = shop.orders[order_id] = Order(order_sn=order_id, status="open", lines=records)
+    def placed_json(self, order: Order) -> dict[str, Any]:
+        return {"order_id": order.order_sn, "admin_graphql_api_id": gid("Order", order.order_sn)}
+
+    def order_placed(self, shop: Shop, order: Order, body: Mapping[str, Any]) -> None:
+        """{"paid": true} (default): orders/create, then orders/paid when paid, and
+        inventory_levels/update per line (one event id)."""
         paid = bool(body.get("paid", True))
         order_status(shop, order)["financial"] = "PAID" if paid else "PENDING"
         event = push.new_event()
         push.send_order(shop, "orders/create", order, event)
         if paid:
             push.send_order(shop, "orders/paid", order, event)
-        for (_, model), _ in picked:
+        for line in order.lines:
+            # The variant the line was taken from: the first one selling its SKU.
+            _, model = skus(shop, line.seller_sku)[0]
             push.send_inventory(shop, model, event)
-        return JSONResponse({"order_id": order_id, "admin_graphql_api_id": gid("Order", order_id)},
-                            status_code=201)  # fmt: skip
 
     async def order_action(self, request: Request) -> Response:
         shop = self._shop(request)
@@ -225,18 +196,7 @@ class ShopifyAdmin(ShopAdminBase):
         return JSONResponse({**bucket.status(), "throttled": extras(shop).throttled})
 
     def routes(self) -> list[Route]:
-        base = "/shopify/shops"
-        one = base + "/{shop_id}"
         return [
-            Route(base, self.create_shop, methods=["POST"]),
-            Route(one + "/listings", self.listings, methods=["GET"]),
-            Route(one + "/listings", self.seed_listing, methods=["POST"]),
-            Route(one + "/listings/{sku}", self.edit_variant, methods=["POST"]),
-            Route(one + "/webhook", self.webhook, methods=["GET", "POST"]),
-            Route(one + "/orders", self.place_order, methods=["POST"]),
-            Route(one + "/orders/{order_id}/{action:str}", self.order_action, methods=["POST"]),
-            Route(one + "/faults", self.faults, methods=["GET", "POST"]),
-            Route(one + "/requests", self.requests, methods=["GET"]),
-            Route(one + "/token/expire", self.expire_token, methods=["POST"]),
-            Route(one + "/throttle", self.throttle, methods=["GET", "POST"]),
+            *super().routes(),
+            Route("/shopify/shops/{shop_id}/throttle", self.throttle, methods=["GET", "POST"]),
         ]

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.admin_common import ShopAdminBase, bad
-from sandbox.state import Listing, Order, OrderLineRecord, SandboxState, Shop
+from sandbox.admin_common import bad
+from sandbox.admin_orders import ShopAdmin
+from sandbox.state import Listing, Order, OrderLineRecord
 from sandbox.woocommerce import hooks
 from sandbox.woocommerce.base import PLATFORM, WooError
 from sandbox.woocommerce.catalog import (
@@ -40,15 +42,13 @@ def _key(prefix: str) -> str:
     return prefix + secrets.token_hex(20)  # core: 'ck_' / 'cs_' . wc_rand_hash() (40 hex)
 
 
-class WooCommerceAdmin(ShopAdminBase):
-    def __init__(self, state: SandboxState) -> None:
-        self.state = state
-
-    def _shop(self, request: Request) -> Shop | None:
-        try:
-            return self.state.shop(PLATFORM, int(request.path_params["shop_id"]))
-        except ValueError:
-            return None
+class WooCommerceAdmin(ShopAdmin):
+    platform = PLATFORM
+    listing_status = "publish"
+    order_status = "processing"
+    action_status: ClassVar[Mapping[str, str]] = STATUS
+    default_currency = "USD"
+    default_rate_limit = DEFAULT_RATE
 
     async def create_shop(self, request: Request) -> Response:
         try:
@@ -66,10 +66,7 @@ class WooCommerceAdmin(ShopAdminBase):
         }
         for topic in hooks.TOPICS:
             credentials[f"webhook_id:{topic}"] = str(self.state.next_id())
-        shop = Shop(PLATFORM, shop_id, credentials, currency=str(body.get("currency") or "USD"))
-        shop.faults.configure({"seed": int(body.get("seed", self.state.seed))})
-        shop.faults.configure({"rate_limit": body.get("rate_limit", DEFAULT_RATE)})
-        self.state.platform_shops(PLATFORM)[shop_id] = shop
+        shop = self.register_shop(shop_id, body, credentials)
         answer = {k: credentials[k] for k in ("consumer_key", "consumer_secret", "webhook_secret")}
         return JSONResponse(
             {
@@ -83,16 +80,30 @@ class WooCommerceAdmin(ShopAdminBase):
             status_code=201,
         )
 
-    async def listings(self, request: Request) -> Response:
-        """GET: every product with its variations; POST {seller_sku, price, stock}: a
-        simple product."""
+    def listing_json(self, listing: Listing) -> dict[str, Any]:
+        return {
+            "product_id": listing.item_id,
+            "name": listing.name,
+            "type": "variable" if listing.tier_variation else "simple",
+            "sku": listing.seller_sku,
+            "price": listing.price,
+            "stock": listing.stock,
+            "variations": [
+                {
+                    "variation_id": m.model_id,
+                    "sku": m.seller_sku,
+                    "price": m.price,
+                    "stock": m.stock,
+                }
+                for m in listing.models
+            ],
+        }
+
+    async def seed_listing(self, request: Request) -> Response:
+        """{seller_sku, price, stock}: a simple product (GET listings: the shared one)."""
         shop = self._shop(request)
         if shop is None:
             return bad("shop not found", 404)
-        if request.method == "GET":
-            return JSONResponse(
-                {"listings": [_listing_json(shop, x) for x in shop.listings.values()]}
-            )
         body = await self._json(request)
         sku = str(body.get("seller_sku") or "")
         if not sku or find_sku(shop, sku):
@@ -111,7 +122,7 @@ class WooCommerceAdmin(ShopAdminBase):
         except WooError as exc:
             return bad(exc.message)
         shop.listings[listing.item_id] = listing
-        return JSONResponse(_listing_json(shop, listing), status_code=201)
+        return JSONResponse(self.listing_json(listing), status_code=201)
 
     async def edit_product(self, request: Request) -> Response:
         """{seller_sku, price?, stock?}: an edit in wp-admin; sends product.updated."""
@@ -205,10 +216,13 @@ class WooCommerceAdmin(ShopAdminBase):
         return JSONResponse({"order_id": int(order.order_sn), "status": order.status})
 
     def routes(self) -> list[Route]:
+        """Not the shared list: WooCommerce edits and trashes by SKU in the body, and its
+        keys never expire (no listings/<sku> or token/expire routes)."""
         one = "/woocommerce/shops/{shop_id}"
         return [
             Route("/woocommerce/shops", self.create_shop, methods=["POST"]),
-            Route(one + "/listings", self.listings, methods=["GET", "POST"]),
+            Route(one + "/listings", self.listings, methods=["GET"]),
+            Route(one + "/listings", self.seed_listing, methods=["POST"]),
             Route(one + "/products/edit", self.edit_product, methods=["POST"]),
             Route(one + "/products/trash", self.trash_product, methods=["POST"]),
             Route(one + "/orders", self.place_order, methods=["POST"]),
@@ -217,18 +231,3 @@ class WooCommerceAdmin(ShopAdminBase):
             Route(one + "/faults", self.faults, methods=["GET", "POST"]),
             Route(one + "/requests", self.requests, methods=["GET"]),
         ]
-
-
-def _listing_json(shop: Shop, x: Listing) -> dict[str, Any]:
-    return {
-        "product_id": x.item_id,
-        "name": x.name,
-        "type": "variable" if x.tier_variation else "simple",
-        "sku": x.seller_sku,
-        "price": x.price,
-        "stock": x.stock,
-        "variations": [
-            {"variation_id": m.model_id, "sku": m.seller_sku, "price": m.price, "stock": m.stock}
-            for m in x.models
-        ],
-    }
