@@ -45,6 +45,10 @@ class Listing:
     brand: str = ""
     # Product-level image URLs (or platform image ids), in display order.
     images: list[str] = field(default_factory=list)
+    # Item/product package weight in kg (Shopee `weight`, TikTok Shop `package_weight`),
+    # and package dimensions in cm (Shopee `dimension`: package_length/width/height).
+    weight_kg: float | None = None
+    dimensions: dict[str, int] = field(default_factory=dict)
 
     def touch(self) -> None:
         self.update_time = int(time.time())

@@ -3,7 +3,7 @@
 Each route is the platform's own path; the app mounts them under `/shopee`. Checks,
 envelopes and error codes follow MARKETPLACES.md §1.1-1.3, not our adapter. One module
 per job: envelope (checks, envelopes, the shop route wrapper), auth, products,
-stock_prices, orders; this module assembles them.
+product_update (update_item), stock_prices, orders; this module assembles them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from starlette.routing import Route
 from sandbox.shopee.auth import ACCESS_TTL, CODE_TTL, REFRESH_TTL, AuthRoutes
 from sandbox.shopee.envelope import PLATFORM, Ctx, ShopeeError, error_response, ok_response
 from sandbox.shopee.orders import OrderRoutes
+from sandbox.shopee.product_update import UpdateItemRoutes
 from sandbox.shopee.products import ProductRoutes
 from sandbox.shopee.stock_prices import StockPriceRoutes
 
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-class ShopeeSandbox(AuthRoutes, ProductRoutes, StockPriceRoutes, OrderRoutes):
+class ShopeeSandbox(AuthRoutes, ProductRoutes, UpdateItemRoutes, StockPriceRoutes, OrderRoutes):
     def routes(self) -> list[Route]:
         shop = self.shop_route
         return [
@@ -41,6 +42,7 @@ class ShopeeSandbox(AuthRoutes, ProductRoutes, StockPriceRoutes, OrderRoutes):
             shop("/api/v2/product/get_item_list", "GET", self.get_item_list),
             shop("/api/v2/product/get_item_base_info", "GET", self.get_item_base_info),
             shop("/api/v2/product/get_model_list", "GET", self.get_model_list),
+            shop("/api/v2/product/update_item", "POST", self.update_item),
             shop("/api/v2/product/update_price", "POST", self.update_price),
             shop("/api/v2/product/update_stock", "POST", self.update_stock),
             shop("/api/v2/order/get_order_list", "GET", self.get_order_list),

@@ -42,6 +42,8 @@ class ProductRoutes(ShopeeBase):
             stock=stock,
             description=str(b["description"]),
             category_id=int(b["category_id"]),
+            weight_kg=float(b["weight"]) if isinstance(b["weight"], int | float) else None,
+            images=image_ids(b.get("image")),
         )
         ctx.shop.listings[item_id] = listing
         echo = {k: v for k, v in b.items() if k not in ("seller_stock",)}
@@ -145,6 +147,10 @@ class ProductRoutes(ShopeeBase):
                 "create_time": x.create_time,
                 "update_time": x.update_time,
                 "has_model": bool(x.models),
+                "weight": x.weight_kg,
+                "image": {"image_id_list": list(x.images), "image_url_list": []},
+                "dimension": dict(x.dimensions),
+                "brand": {"brand_id": 0, "original_brand_name": x.brand},
             }
             if not x.models:
                 entry["price_info"] = [price_info(x.price, ctx.shop.currency)]
@@ -161,6 +167,12 @@ class ProductRoutes(ShopeeBase):
                 "model": [model_wire(m, ctx.shop.currency) for m in listing.models],
             }
         )
+
+
+def image_ids(image: Any) -> list[str]:
+    """`image.image_id_list` as given to add_item (⚠ not checked: no upload_image here)."""
+    ids = image.get("image_id_list") if isinstance(image, dict) else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 def id_list(raw: str | None, name: str) -> list[int]:

@@ -5,7 +5,7 @@
 - client: signed requests on the shared `transport` (one pooled `httpx.AsyncClient`
   with explicit timeouts), Shopee's error codes, token exchange and refresh.
 - validation: payload checks before anything is sent; money in major units.
-- listings: create/update/get/find/list and the seller SKU -> model index.
+- listings: create/edit (update_item)/get/find/list and the seller SKU -> model index.
 - inventory: update_prices/update_stock, grouped per item in chunks of 50.
 - orders: list_orders/get_orders. webhooks: parse_webhook.
 
@@ -31,20 +31,15 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.client_base import TransportOptions
 from services.sync.adapters.facade import PlatformFacade
-from services.sync.adapters.listing_updates import (
-    push_prices_and_stock,
-    refuse_undocumented_edit,
-)
+from services.sync.adapters.listing_updates import check_same_variants, push_prices_and_stock
 from services.sync.adapters.shopee import webhooks
 from services.sync.adapters.shopee.client import DEFAULT_BASE_URL, ShopeeClient, classify_code
 from services.sync.adapters.shopee.inventory import ShopeeInventory
 from services.sync.adapters.shopee.listings import ShopeeListings, _Target
 from services.sync.adapters.shopee.orders import ShopeeOrders
-from services.sync.adapters.shopee.validation import validate_draft
+from services.sync.adapters.shopee.validation import validate_edit
 
 __all__ = ["ShopeeAdapter", "_Target", "classify_code"]
-
-NO_EDIT_ENDPOINT = "MARKETPLACES.md §1.4 documents no Shopee item-edit endpoint"
 
 
 class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory, ShopeeOrders]):
@@ -67,16 +62,19 @@ class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the item's models (update_price/update_stock batches).
+        """update_item with the item's changed name, description, weight, category and
+        brand (see listings.py; ⚠ images are not sent: they need upload_image ids), then
+        prices and stock of its models through the batched update_price/update_stock.
 
-        A changed model set is refused PERMANENT before any write (add_model exists but
-        MARKETPLACES.md lists no call to delete a model, so we do not half-apply it). A
-        changed title is refused PERMANENT after prices and stock: §1.4 documents no
-        item-edit endpoint (no update_item), and none is invented here."""
-        validate_draft(shop, draft)
-        current = await self.get_listing(shop, ref.external_id)
+        Validated first (validate_edit: no request for an invalid draft). A changed
+        model set is refused PERMANENT before any write: add_model exists but
+        MARKETPLACES.md lists no call that deletes a model, so we do not half-apply it."""
+        validate_edit(shop, draft)
+        item = await self._listings.item(shop, ref.external_id)
+        current = await self._listings.to_remote(shop, item)
+        check_same_variants(self.platform, current, draft)
+        await self._listings.update_item(shop, item, draft)
         await push_prices_and_stock(self, shop, current, draft)
-        refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
         return self._listings.remember(shop, current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:

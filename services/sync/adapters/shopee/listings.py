@@ -1,4 +1,15 @@
-"""Shopee listings: create, get, find by seller SKU, list; and the SKU -> model index.
+"""Shopee listings: create, edit (update_item), get, find by seller SKU, list; and the
+SKU -> model index.
+
+update_item ([SHP-SCHEMA] congminh1254/shopee-sdk `schemas/v2.product.update_item.json`):
+POST with `item_id` and only the fields to change; a field left out keeps its value. We
+send `item_name`, `description`, `weight` (kg; the schema: it "will overwrite the weight
+of all models under this item"), `category_id` and `brand{brand_id: 0,
+original_brand_name}` when they differ from get_item_base_info, and make no call when
+nothing differs. ⚠ Not sent: `image{image_id_list}` takes ids returned by
+`v2.media_space.upload_image`, which neither this adapter nor the sandbox implements, and
+our drafts carry image URLs, so an edit leaves the item's images as they are; the draft
+has no package dimensions, so `dimension` is not sent either.
 
 ⚠ `init_tier_variation` accepts the newer `standardise_tier_variation` (needs Shopee's
 variation ids from get_variations) or the older `tier_variation[{name,
@@ -25,6 +36,7 @@ from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shop_settings import from_major
 from services.sync.adapters.shopee.client import ShopeeClient
 from services.sync.adapters.shopee.validation import (
+    edit_description,
     permanent,
     to_major,
     validate_draft,
@@ -39,6 +51,7 @@ PATH_INIT_TIER = "/api/v2/product/init_tier_variation"
 PATH_ITEM_LIST = "/api/v2/product/get_item_list"
 PATH_BASE_INFO = "/api/v2/product/get_item_base_info"
 PATH_MODEL_LIST = "/api/v2/product/get_model_list"
+PATH_UPDATE_ITEM = "/api/v2/product/update_item"
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,7 @@ class ShopeeListings:
         item_sku = draft.seller_sku if with_models else first.seller_sku
         body: dict[str, Any] = {
             "item_name": draft.title,
-            "description": draft.description or draft.title,
+            "description": edit_description(draft),
             "category_id": int(draft.category_id),
             "weight": weight_kg(draft),
             "original_price": to_major(shop, min(v.price for v in draft.variants)),
@@ -179,7 +192,8 @@ class ShopeeListings:
         self.remember(shop, listing)
         return listing
 
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
+    async def item(self, shop: ShopAuth, external_id: str) -> dict[str, Any]:
+        """One item's get_item_base_info entry."""
         try:
             item_id = int(external_id)
         except ValueError as exc:
@@ -187,7 +201,22 @@ class ShopeeListings:
         items = await self.base_info(shop, [item_id])
         if not items:
             raise permanent(f"item {item_id} not found", "product.error_item_not_found")
-        return await self.to_remote(shop, items[0])
+        return items[0]
+
+    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
+        return await self.to_remote(shop, await self.item(shop, external_id))
+
+    async def update_item(
+        self, shop: ShopAuth, item: Mapping[str, Any], draft: ListingDraft
+    ) -> bool:
+        """update_item with the draft's fields that differ from `item` (its base info);
+        False, without a request, when none does."""
+        changes = item_changes(item, draft)
+        if not changes:
+            return False
+        body = {"item_id": int(item["item_id"]), **changes}
+        await self._client.call(shop, "POST", PATH_UPDATE_ITEM, body=body)
+        return True
 
     async def item_ids(self, shop: ShopAuth) -> list[int]:
         ids: list[int] = []
@@ -232,6 +261,35 @@ class ShopeeListings:
         listings = list(await asyncio.gather(*(self.to_remote(shop, i) for i in items)))
         token = str(response.get("next_offset")) if response.get("has_next_page") else ""
         return Page(listings, token)
+
+
+def item_changes(item: Mapping[str, Any], draft: ListingDraft) -> dict[str, Any]:
+    """The update_item fields whose draft value differs from the item's base info."""
+    changes: dict[str, Any] = {}
+    if item.get("item_name") != draft.title:
+        changes["item_name"] = draft.title
+    if item.get("description") != edit_description(draft):
+        changes["description"] = edit_description(draft)
+    weight = weight_kg(draft)
+    if not _same_number(item.get("weight"), weight):
+        changes["weight"] = weight
+    category = int(draft.category_id)
+    if not _same_number(item.get("category_id"), category):
+        changes["category_id"] = category
+    brand = item.get("brand") or {}
+    if draft.brand and (
+        not isinstance(brand, dict) or brand.get("original_brand_name") != draft.brand
+    ):
+        changes["brand"] = {"brand_id": 0, "original_brand_name": draft.brand}
+    return changes
+
+
+def _same_number(given: Any, wanted: float) -> bool:
+    """Base info numbers may come as JSON numbers or strings."""
+    try:
+        return given is not None and abs(float(given) - wanted) < 1e-9
+    except (TypeError, ValueError):
+        return False
 
 
 def _item_list_params(offset: int, size: int) -> list[tuple[str, Any]]:

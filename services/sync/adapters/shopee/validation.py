@@ -12,6 +12,10 @@ from services.sync.adapters.base import ListingDraft, ShopAuth
 from services.sync.adapters.shop_settings import check_price, major_units
 
 MAX_TITLE = 120
+# ⚠ Shopee gives description limits per shop and category (v2.product.get_item_limit,
+# [SHP-SCHEMA] congminh1254/shopee-sdk schemas/v2.product.get_item_limit.json); 2000 is
+# that schema's sample `item_description_length_limit.max_limit`, checked before an edit.
+MAX_DESCRIPTION = 2000
 MAX_MODELS = 50
 MAX_TIERS = 2
 WORDS = checks.DraftWords(Platform.SHOPEE, option_types="variation tiers")
@@ -54,3 +58,15 @@ def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
             raise permanent(f"{v.seller_sku}: stock must be >= 0")
     if weight_kg(draft) <= 0:
         raise permanent("weight is required")
+
+
+def edit_description(draft: ListingDraft) -> str:
+    """The description update_item and add_item send: the draft's, else its title."""
+    return draft.description or draft.title
+
+
+def validate_edit(shop: ShopAuth, draft: ListingDraft) -> None:
+    """validate_draft, and the update_item limits (MAX_DESCRIPTION)."""
+    validate_draft(shop, draft)
+    if len(edit_description(draft)) > MAX_DESCRIPTION:
+        raise permanent(f"description longer than {MAX_DESCRIPTION} characters")
