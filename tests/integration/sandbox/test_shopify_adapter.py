@@ -9,22 +9,14 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount, Route
 
 from sandbox import shopify as shopify_sandbox
-from sandbox import webhooks
-from sandbox.lazada.harness import serve
-from sandbox.state import SandboxState
 from services.common.money import Money
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
@@ -41,6 +33,7 @@ from services.sync.adapters.base import (
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import ShopifyAdapter, verify_callback, verify_webhook
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -48,43 +41,16 @@ FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5
 GRAPHQL = "/admin/api/2026-07/graphql.json"
 
 
-@dataclass
-class Running:
-    url: str
-    state: SandboxState
-    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    fail_next: int = 0  # the hook answers 500 this many times
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def sp() -> AsyncIterator[Running]:
-    running = Running("", SandboxState(seed=7))
-
-    async def hook(request: Request) -> Response:
-        body = await request.body()
-        if running.fail_next > 0:
-            running.fail_next -= 1
-            return Response(status_code=500)
-        running.hooks.append((dict(request.headers), body))
-        return Response(status_code=200)
-
-    app = Starlette(
-        routes=[
-            Route("/hook", hook, methods=["POST"]),
-            Mount("/_sandbox", routes=shopify_sandbox.admin_routes(running.state)),
-            Mount("/shopify", routes=shopify_sandbox.api_routes(running.state)),
-        ]
-    )
-    async with serve(app) as url:
-        running.url = url
-        yield running
+async def sp() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform(
+        "shopify", shopify_sandbox.admin_routes, shopify_sandbox.api_routes
+    ) as served:
+        yield served
 
 
-async def _new_shop(sp: Running, **settings: Any) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=sp.url) as admin:
-        r = await admin.post("/_sandbox/shopify/shops", json=settings)
-    assert r.status_code == 201
-    c = r.json()
+async def _new_shop(sp: ServedPlatform, **settings: Any) -> ShopAuth:
+    c = await sp.create_shop(**settings)
     assert {"shop_domain", "client_id", "client_secret", "access_token", "location_id"} <= set(c)
     app = {k: c[k] for k in ("shop_domain", "client_id", "client_secret", "location_id")}
     return ShopAuth(
@@ -99,14 +65,7 @@ async def _new_shop(sp: Running, **settings: Any) -> ShopAuth:
     )
 
 
-async def _admin(sp: Running, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=sp.url) as admin:
-        r = await admin.request(method, f"/_sandbox/shopify/shops/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-def _adapter(sp: Running, **kw: Any) -> ShopifyAdapter:
+def _adapter(sp: ServedPlatform, **kw: Any) -> ShopifyAdapter:
     kw.setdefault("retry_budget", FAST)
     return ShopifyAdapter(sp.url + "/shopify", **kw)
 
@@ -127,13 +86,7 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     )
 
 
-def _shop_of(sp: Running, shop: ShopAuth) -> Any:
-    found = sp.state.shop("shopify", int(shop.shop_id))
-    assert found is not None
-    return found
-
-
-async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
+async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     try:
@@ -183,7 +136,7 @@ async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
         assert all(r.ok for r in stock)
         # 120 SKUs: 3 lookups of ≤ 50 (fresh quantities for the compare-and-set) + 1 set.
         assert adapter.calls == {GRAPHQL: 4}
-        stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+        stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
         variants = [v for x in stored for v in x["variants"]]
         assert len(variants) == 120
         assert all(v["price"] == "25.00" and v["stock"] == 7 for v in variants)
@@ -202,7 +155,7 @@ async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
 
         two_lines = [{"seller_sku": "A-00", "quantity": 1}, {"seller_sku": "C-16", "quantity": 3}]
         placed = [
-            (await _admin(sp, "POST", f"{shop.shop_id}/orders", json=body))["admin_graphql_api_id"]
+            (await sp.admin("POST", f"{shop.shop_id}/orders", json=body))["admin_graphql_api_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-01", "quantity": 2}]},
                 {"lines": two_lines},
@@ -210,7 +163,7 @@ async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
             )
         ]
         number = placed[0].rsplit("/", 1)[-1]
-        await _admin(sp, "POST", f"{shop.shop_id}/orders/{number}/cancel")
+        await sp.admin("POST", f"{shop.shop_id}/orders/{number}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -234,11 +187,11 @@ async def test_install_create_read_prices_stock_and_orders(sp: Running) -> None:
         await adapter.aclose()
 
 
-async def test_expired_token_is_refreshed_once(sp: Running) -> None:
+async def test_expired_token_is_refreshed_once(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     assert shop.tokens is not None
     old = shop.tokens
-    await _admin(sp, "POST", f"{shop.shop_id}/token/expire")
+    await sp.admin("POST", f"{shop.shop_id}/token/expire")
     adapter = _adapter(sp)
     assert (await adapter.list_listings(shop)).items == []
     assert shop.tokens.access_token != old.access_token
@@ -252,7 +205,7 @@ async def test_expired_token_is_refreshed_once(sp: Running) -> None:
     await adapter.aclose()
 
 
-async def test_calls_are_planned_from_the_reported_budget(sp: Running) -> None:
+async def test_calls_are_planned_from_the_reported_budget(sp: ServedPlatform) -> None:
     """A small bucket (300 points, 1500/s): 16 lookups of 252 points need ~4000 points,
     far more than the bucket; the planner waits for points instead of being throttled."""
     shop = await _new_shop(sp, maximum_available=300, restore_rate=1500)
@@ -264,33 +217,32 @@ async def test_calls_are_planned_from_the_reported_budget(sp: Running) -> None:
             *(adapter.update_stock(shop, [StockUpdate(s, 5) for s in skus]) for _ in range(4))
         )
         assert all(r.ok for batch in results for r in batch)
-    throttle = await _admin(sp, "GET", f"{shop.shop_id}/throttle")
+    throttle = await sp.admin("GET", f"{shop.shop_id}/throttle")
     assert throttle["throttled"] == 0
     assert adapter.client.throttled == 0
     assert adapter.client.points_used > 16 * 252
     await adapter.aclose()
 
 
-async def test_throttle_storm_is_survived(sp: Running) -> None:
+async def test_throttle_storm_is_survived(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 4})
+    await sp.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 4})
     results = await adapter.update_stock(shop, [StockUpdate(f"STORM-{i:02d}", 3) for i in range(3)])
     assert all(r.ok for r in results)
     assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sp, "GET", f"{shop.shop_id}/faults")
+    faults = await sp.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 4
     assert adapter.client.throttled == 4
     await adapter.aclose()
 
 
-async def test_5xx_and_timeouts_are_retried(sp: Running) -> None:
+async def test_5xx_and_timeouts_are_retried(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
     ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
-    await _admin(
-        sp,
+    await sp.admin(
         "POST",
         f"{shop.shop_id}/faults",
         json={"error_rate": 0.4, "timeout_next": 2, "hang_seconds": 1.0, "seed": 3},
@@ -298,13 +250,13 @@ async def test_5xx_and_timeouts_are_retried(sp: Running) -> None:
     adapter.calls.clear()
     for _ in range(8):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sp, "GET", f"{shop.shop_id}/faults")
+    faults = await sp.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0 and faults["timeouts"] == 2
     assert adapter.calls[GRAPHQL] == 8 + faults["server_errors"] + 2
     await adapter.aclose()
 
 
-async def test_permanent_failures_are_not_retried(sp: Running) -> None:
+async def test_permanent_failures_are_not_retried(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     with pytest.raises(AdapterError) as caught:
@@ -331,7 +283,7 @@ async def test_permanent_failures_are_not_retried(sp: Running) -> None:
     await old.aclose()
 
 
-async def test_validation_fails_before_any_request(sp: Running) -> None:
+async def test_validation_fails_before_any_request(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     base = _draft("VAL", 2)
@@ -355,12 +307,12 @@ async def test_validation_fails_before_any_request(sp: Running) -> None:
     await adapter.aclose()
 
 
-async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: Running) -> None:
+async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
-    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
+    await sp.admin("POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
-    stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+    stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and stored[0]["product_id"] == ref.external_id
     assert set(ref.variant_ids) == {"ONCE-00", "ONCE-01", "ONCE-02"}
     # productSet (timed out), the SKU lookup that found it, and product(id).
@@ -377,34 +329,33 @@ def _seed_paid_first(rate: float) -> int:
     raise AssertionError("no seed")
 
 
-async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: Running) -> None:
+async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     await adapter.create_listing(shop, _draft("HOOK", 2))
     await adapter.update_stock(shop, [StockUpdate("HOOK-00", 4)])  # the adapter sees the item
-    await _admin(
-        sp, "POST", f"{shop.shop_id}/webhook", json={"url": sp.url + "/hook", "time_scale": 0.0001}
+    await sp.admin(
+        "POST", f"{shop.shop_id}/webhook", json={"url": sp.hook_url, "time_scale": 0.0001}
     )
     sp.hooks.clear()
     # orders/create is held back (reorder switch, seeded) so orders/paid overtakes it.
     seed = _seed_paid_first(0.5)
-    await _admin(
-        sp, "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0.5, "seed": seed}
+    await sp.admin(
+        "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0.5, "seed": seed}
     )
-    placed = await _admin(sp, "POST", f"{shop.shop_id}/orders",
-                          json={"lines": [{"seller_sku": "HOOK-00", "quantity": 1}]})  # fmt: skip
-    record = _shop_of(sp, shop)
-    await webhooks.drain(record)
-    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0})
+    line = {"seller_sku": "HOOK-00", "quantity": 1}
+    placed = await sp.admin("POST", f"{shop.shop_id}/orders", json={"lines": [line]})
+    await sp.settle(shop.shop_id)
+    await sp.admin("POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0})
     sp.fail_next = 1  # the next delivery fails once: Shopify retries it
-    await _admin(sp, "POST", f"{shop.shop_id}/orders/{placed['order_id']}/ship")
-    await _admin(sp, "POST", f"{shop.shop_id}/listings/HOOK-01", json={"price": 12.5, "stock": 30})
-    await webhooks.drain(record)
+    await sp.admin("POST", f"{shop.shop_id}/orders/{placed['order_id']}/ship")
+    await sp.admin("POST", f"{shop.shop_id}/listings/HOOK-01", json={"price": 12.5, "stock": 30})
+    await sp.settle(shop.shop_id)
 
     topics = [h["x-shopify-topic"] for h, _ in sp.hooks]
     assert topics.index("orders/paid") < topics.index("orders/create")
     assert {"orders/fulfilled", "products/update", "inventory_levels/update"} <= set(topics)
-    log = (await _admin(sp, "GET", f"{shop.shop_id}/webhook"))["deliveries"]
+    log = (await sp.admin("GET", f"{shop.shop_id}/webhook"))["deliveries"]
     fulfilled = [d for d in log if d["topic"] == "orders/fulfilled"]
     assert fulfilled[0]["attempts"] == 2 and fulfilled[0]["delivered"]
 
@@ -432,36 +383,36 @@ async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: Running) -> N
     await adapter.aclose()
 
 
-async def test_a_throttled_create_is_resent_without_a_lookup(sp: Running) -> None:
+async def test_a_throttled_create_is_resent_without_a_lookup(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
-    await _admin(sp, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
+    await sp.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
     ref = await adapter.create_listing(shop, _draft("AGAIN", 2))
     assert set(ref.variant_ids) == {"AGAIN-00", "AGAIN-01"}
     assert adapter.calls == {GRAPHQL: 3}  # two THROTTLED productSets, then the stored one
-    stored = (await _admin(sp, "GET", f"{shop.shop_id}/listings"))["listings"]
+    stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert [x["product_id"] for x in stored] == [ref.external_id]
     await adapter.aclose()
 
 
-async def test_a_webhook_never_acknowledged_is_retried_8_times(sp: Running) -> None:
+async def test_a_webhook_never_acknowledged_is_retried_8_times(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
-    await _admin(sp, "POST", f"{shop.shop_id}/listings", json={"seller_sku": "NACK", "price": 5})
-    hook = {"url": sp.url + "/hook", "time_scale": 0.00001}  # 4 h of backoff in ~0.15 s
-    await _admin(sp, "POST", f"{shop.shop_id}/webhook", json=hook)
+    await sp.admin("POST", f"{shop.shop_id}/listings", json={"seller_sku": "NACK", "price": 5})
+    hook = {"url": sp.hook_url, "time_scale": 0.00001}  # 4 h of backoff in ~0.15 s
+    await sp.admin("POST", f"{shop.shop_id}/webhook", json=hook)
     sp.fail_next = 100
     try:
-        await _admin(sp, "POST", f"{shop.shop_id}/listings/NACK", json={"price": 6})
-        await webhooks.drain(_shop_of(sp, shop))
+        await sp.admin("POST", f"{shop.shop_id}/listings/NACK", json={"price": 6})
+        await sp.settle(shop.shop_id)
     finally:
         sp.fail_next = 0
-    (delivery,) = (await _admin(sp, "GET", f"{shop.shop_id}/webhook"))["deliveries"]
+    (delivery,) = (await sp.admin("GET", f"{shop.shop_id}/webhook"))["deliveries"]
     assert delivery["topic"] == "products/update"
     assert delivery["attempts"] == 1 + 8 and not delivery["delivered"]
     assert delivery["last_status"] == 500
 
 
-async def test_update_listing_sets_the_whole_product(sp: Running) -> None:
+async def test_update_listing_sets_the_whole_product(sp: ServedPlatform) -> None:
     shop = await _new_shop(sp)
     adapter = _adapter(sp)
     ref = await adapter.create_listing(shop, _draft("UPD", 3))

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount, Route
 
-from sandbox import webhooks as sandbox_webhooks
 from sandbox import woocommerce
-from sandbox.state import SandboxState
 from services.common.money import Money
 from services.common.platforms import Platform
 from services.sync.adapters.base import (
@@ -40,60 +30,26 @@ from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.woocommerce import WooCommerceAdapter
 from services.sync.adapters.woocommerce.oauth import signed_query
 from services.sync.adapters.woocommerce.webhooks import verify
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
 
 
-@dataclass
-class Running:
-    url: str
-    state: SandboxState
-    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    hook_status: int = 200
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def sandbox() -> AsyncIterator[Running]:
-    state = SandboxState(seed=7)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    running = Running(f"http://127.0.0.1:{sock.getsockname()[1]}", state)
-
-    async def hook(request: Request) -> Response:
-        running.hooks.append((dict(request.headers), await request.body()))
-        return Response(status_code=running.hook_status)
-
-    app = Starlette(
-        routes=[
-            Route("/hook", hook, methods=["POST"]),
-            Mount("/_sandbox", routes=woocommerce.admin_routes(state)),
-            Mount("/woocommerce", routes=woocommerce.api_routes(state)),
-        ]
-    )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started
-    yield running
-    server.should_exit = True
-    await task
-    sock.close()
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    """WooCommerce alone (this module's own `sandbox`, not the conftest's full app)."""
+    async with serve_platform(
+        "woocommerce", woocommerce.admin_routes, woocommerce.api_routes
+    ) as served:
+        yield served
 
 
-async def _admin(sandbox: Running, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.request(method, f"/_sandbox/woocommerce/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-async def _new_shop(sandbox: Running, rate_limit: float = 100) -> tuple[ShopAuth, dict[str, Any]]:
-    creds = await _admin(sandbox, "POST", "shops", json={"rate_limit": rate_limit})
+async def _new_shop(
+    sandbox: ServedPlatform, rate_limit: float = 100
+) -> tuple[ShopAuth, dict[str, Any]]:
+    creds = await sandbox.create_shop(rate_limit=rate_limit)
     assert {"consumer_key", "consumer_secret", "webhook_secret", "shop_id"} <= set(creds)
     assert creds["site_url"] == sandbox.url + "/woocommerce"
     app = {
@@ -105,7 +61,7 @@ async def _new_shop(sandbox: Running, rate_limit: float = 100) -> tuple[ShopAuth
     return shop, creds
 
 
-def _adapter(sandbox: Running, **kw: Any) -> WooCommerceAdapter:
+def _adapter(sandbox: ServedPlatform, **kw: Any) -> WooCommerceAdapter:
     kw.setdefault("retry_budget", FAST)
     return WooCommerceAdapter(sandbox.url + "/woocommerce", **kw)
 
@@ -120,14 +76,12 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     )
 
 
-async def _wait_hooks(sandbox: Running, shop: ShopAuth, count: int) -> None:
-    woo_shop = sandbox.state.shop("woocommerce", int(shop.shop_id))
-    assert woo_shop is not None
-    await sandbox_webhooks.drain(woo_shop)
+async def _wait_hooks(sandbox: ServedPlatform, shop: ShopAuth, count: int) -> None:
+    await sandbox.settle(shop.shop_id)
     assert len(sandbox.hooks) >= count
 
 
-async def test_lifecycle(sandbox: Running) -> None:
+async def test_lifecycle(sandbox: ServedPlatform) -> None:
     shop, creds = await _new_shop(sandbox)
     adapter: MarketplaceAdapter = _adapter(sandbox)
     assert isinstance(adapter, WooCommerceAdapter)
@@ -142,13 +96,13 @@ async def test_lifecycle(sandbox: Running) -> None:
             ("TEE-001", Money("USD", 1_001), 11),
             ("TEE-002", Money("USD", 1_002), 12),
         }
-        stored = (await _admin(sandbox, "GET", f"shops/{sid}/listings"))["listings"]
+        stored = (await sandbox.admin("GET", f"{sid}/listings"))["listings"]
         assert [x["type"] for x in stored] == ["variable"] and len(stored[0]["variations"]) == 3
 
         # 117 simple products made "in wp-admin": unknown to the adapter until looked up.
         for i in range(117):
             body = {"seller_sku": f"S-{i:03d}", "price": "5.00", "stock": 1}
-            await _admin(sandbox, "POST", f"shops/{sid}/listings", json=body)
+            await sandbox.admin("POST", f"{sid}/listings", json=body)
         skus = [f"TEE-{i:03d}" for i in range(3)] + [f"S-{i:03d}" for i in range(117)]
 
         adapter.calls.clear()
@@ -166,7 +120,7 @@ async def test_lifecycle(sandbox: Running) -> None:
         stock = await adapter.update_stock(shop, [StockUpdate(s, 7) for s in skus])
         assert all(r.ok for r in stock)
         assert adapter.calls == {"/products/batch": 2, "/products/{id}/variations/batch": 1}
-        stored = (await _admin(sandbox, "GET", f"shops/{sid}/listings"))["listings"]
+        stored = (await sandbox.admin("GET", f"{sid}/listings"))["listings"]
         rows = [v for x in stored for v in x["variations"]] + [
             x for x in stored if x["type"] == "simple"
         ]
@@ -174,7 +128,7 @@ async def test_lifecycle(sandbox: Running) -> None:
         assert all(r["price"] == 25.5 and r["stock"] == 7 for r in rows)
 
         # Per-item errors inside a 200 fail their SKU alone.
-        await _admin(sandbox, "POST", f"shops/{sid}/products/trash", json={"seller_sku": "TEE-001"})
+        await sandbox.admin("POST", f"{sid}/products/trash", json={"seller_sku": "TEE-001"})
         mixed = await adapter.update_stock(
             shop, [StockUpdate("TEE-000", 9), StockUpdate("TEE-001", 9), StockUpdate("NOPE", 1)]
         )
@@ -199,16 +153,16 @@ async def test_lifecycle(sandbox: Running) -> None:
                 break
         assert seen == 118
 
-        await _admin(sandbox, "POST", f"shops/{sid}/webhook", json={"url": sandbox.url + "/hook"})
+        await sandbox.admin("POST", f"{sid}/webhook", json={"url": sandbox.hook_url})
         sandbox.hooks.clear()
         placed = [
-            (await _admin(sandbox, "POST", f"shops/{sid}/orders", json=body))["order_id"]
+            (await sandbox.admin("POST", f"{sid}/orders", json=body))["order_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-002", "quantity": 2}]},
                 {"lines": [{"seller_sku": "S-000", "quantity": 1}]},
             )
         ]
-        await _admin(sandbox, "POST", f"shops/{sid}/orders/{placed[0]}/cancel")
+        await sandbox.admin("POST", f"{sid}/orders/{placed[0]}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -228,7 +182,7 @@ async def test_lifecycle(sandbox: Running) -> None:
 
         # Webhooks: placed, placed, cancelled; then a price/stock edit in wp-admin.
         body = {"seller_sku": "TEE-000", "stock": 42}
-        await _admin(sandbox, "POST", f"shops/{sid}/products/edit", json=body)
+        await sandbox.admin("POST", f"{sid}/products/edit", json=body)
         await _wait_hooks(sandbox, shop, 4)
         topics = [h["x-wc-webhook-topic"] for h, _ in sandbox.hooks]
         assert topics == ["order.created", "order.created", "order.updated", "product.updated"]
@@ -254,53 +208,55 @@ async def test_lifecycle(sandbox: Running) -> None:
         await adapter.aclose()
 
 
-async def test_throttling_honours_retry_after(sandbox: Running) -> None:
+async def test_throttling_honours_retry_after(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json={"throttle_storm": 2})
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
     assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 2 and faults["rate_limited"] == 0
     await adapter.aclose()
 
 
-async def test_pacing_stays_under_the_shop_limit(sandbox: Running) -> None:
+async def test_pacing_stays_under_the_shop_limit(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox, rate_limit=5)
     adapter = _adapter(sandbox)
     ref = await adapter.create_listing(shop, _draft("PACE", 2))
     for _ in range(6):
         await adapter.get_listing(shop, ref.external_id)
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["rate_limited"] == 0
     await adapter.aclose()
 
 
-async def test_5xx_and_timeouts_are_retried(sandbox: Running) -> None:
+async def test_5xx_and_timeouts_are_retried(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
     ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
     switches = {"error_rate": 0.4, "timeout_rate": 0.1, "hang_seconds": 1.0, "seed": 3}
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json=switches)
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
     adapter.calls.clear()
     for _ in range(6):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0
     assert sum(adapter.calls.values()) > 12
     await adapter.aclose()
 
 
-async def test_create_that_timed_out_after_storing_is_not_duplicated(sandbox: Running) -> None:
+async def test_create_that_timed_out_after_storing_is_not_duplicated(
+    sandbox: ServedPlatform,
+) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
     switches = {"timeout_next": 1, "hang_seconds": 1.0}
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json=switches)
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
-    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
     assert {v["sku"] for v in stored[0]["variations"]} == set(ref.variant_ids)
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["timeouts"] == 1
     await adapter.aclose()
 
@@ -327,14 +283,14 @@ class LoseFirstReply(httpx.AsyncBaseTransport):
 
 
 async def test_variations_stored_before_a_lost_answer_are_not_created_twice(
-    sandbox: Running,
+    sandbox: ServedPlatform,
 ) -> None:
     shop, _ = await _new_shop(sandbox)
     lossy = LoseFirstReply("/variations/batch")
     adapter = _adapter(sandbox, transport=lossy)
     ref = await adapter.create_listing(shop, _draft("LOST", 3))
     assert lossy.lost == 1
-    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and len(stored[0]["variations"]) == 3
     assert ref.variant_ids == {v["sku"]: str(v["variation_id"]) for v in stored[0]["variations"]}
     # One lost batch, one read of what it stored, and no second batch.
@@ -370,19 +326,19 @@ class SlowFirstCreate(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-async def test_a_create_stored_late_is_adopted_not_duplicated(sandbox: Running) -> None:
+async def test_a_create_stored_late_is_adopted_not_duplicated(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     slow = SlowFirstCreate()
     adapter = _adapter(sandbox, transport=slow)
     ref = await adapter.create_listing(shop, _draft("LATE", 2))
     assert slow.creates == 2  # the resend was refused as a duplicate SKU, then adopted
-    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
     assert len(stored[0]["variations"]) == 2
     await adapter.aclose()
 
 
-async def test_permanent_errors_are_not_retried(sandbox: Running) -> None:
+async def test_permanent_errors_are_not_retried(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     with pytest.raises(AdapterError) as caught:
@@ -412,7 +368,7 @@ async def test_permanent_errors_are_not_retried(sandbox: Running) -> None:
     await adapter.aclose()
 
 
-async def test_wrong_secret_is_auth_and_not_retried(sandbox: Running) -> None:
+async def test_wrong_secret_is_auth_and_not_retried(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     wrong = ShopAuth(shop.platform, shop.shop_id, {**shop.app, "consumer_secret": "cs_bad"})
@@ -429,32 +385,30 @@ async def test_wrong_secret_is_auth_and_not_retried(sandbox: Running) -> None:
     await adapter.aclose()
 
 
-async def test_webhook_disabled_after_seven_failures(sandbox: Running) -> None:
+async def test_webhook_disabled_after_seven_failures(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     sid = shop.shop_id
-    await _admin(sandbox, "POST", f"shops/{sid}/listings", json={"seller_sku": "W", "stock": 99})
-    await _admin(sandbox, "POST", f"shops/{sid}/webhook", json={"url": sandbox.url + "/hook"})
+    await sandbox.admin("POST", f"{sid}/listings", json={"seller_sku": "W", "stock": 99})
+    await sandbox.admin("POST", f"{sid}/webhook", json={"url": sandbox.hook_url})
     sandbox.hooks.clear()
     sandbox.hook_status = 500
-    woo_shop = sandbox.state.shop("woocommerce", int(sid))
-    assert woo_shop is not None
     order = {"lines": [{"seller_sku": "W", "quantity": 1}]}
     try:
         for n in range(1, 8):
-            await _admin(sandbox, "POST", f"shops/{sid}/orders", json=order)
-            await sandbox_webhooks.drain(woo_shop)
-            state = await _admin(sandbox, "GET", f"shops/{sid}/webhook")
+            await sandbox.admin("POST", f"{sid}/orders", json=order)
+            await sandbox.settle(sid)
+            state = await sandbox.admin("GET", f"{sid}/webhook")
             assert state["disabled"] is (n == 7), n  # core: failure_count > 5 -> 7th failure
-        await _admin(sandbox, "POST", f"shops/{sid}/orders", json=order)
-        await sandbox_webhooks.drain(woo_shop)
+        await sandbox.admin("POST", f"{sid}/orders", json=order)
+        await sandbox.settle(sid)
     finally:
         sandbox.hook_status = 200
     assert len(sandbox.hooks) == 7  # one attempt each (no retries), none once disabled
-    deliveries = (await _admin(sandbox, "GET", f"shops/{sid}/webhook"))["deliveries"]
+    deliveries = (await sandbox.admin("GET", f"{sid}/webhook"))["deliveries"]
     assert [d["attempts"] for d in deliveries] == [1] * 7
 
 
-async def test_nonce_reuse_and_stale_timestamp_are_refused(sandbox: Running) -> None:
+async def test_nonce_reuse_and_stale_timestamp_are_refused(sandbox: ServedPlatform) -> None:
     _, creds = await _new_shop(sandbox)
     url = sandbox.url + "/woocommerce/wp-json/wc/v3/products"
     key, secret = creds["consumer_key"], creds["consumer_secret"]

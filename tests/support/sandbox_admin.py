@@ -1,0 +1,100 @@
+"""One platform's sandbox served over real HTTP for adapter tests, with its admin API.
+
+`serve_platform` mounts only that platform's routes (admin under `/_sandbox`, the API
+under `/<platform>`) next to `/hook`, a webhook receiver that records deliveries and
+can be told to fail, so a test does not depend on the other platforms being mounted.
+`ServedPlatform` calls the admin API (`/_sandbox/<platform>/shops/...`) and finds the
+sandbox's shop records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from sandbox import webhooks
+from sandbox.lazada.harness import serve
+from sandbox.state import SandboxState, Shop
+
+Routes = Callable[[SandboxState], Sequence[BaseRoute]]
+
+
+@dataclass
+class ServedPlatform:
+    url: str
+    state: SandboxState
+    platform: str
+    # Deliveries `/hook` accepted: (headers, raw body).
+    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    # What `/hook` answers a delivery it records.
+    hook_status: int = 200
+    # `/hook` answers 500 this many times first, recording nothing.
+    fail_next: int = 0
+
+    @property
+    def hook_url(self) -> str:
+        return self.url + "/hook"
+
+    async def admin_call(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """`method /_sandbox/<platform>/shops/<path>` (path "" is the shops collection)."""
+        async with httpx.AsyncClient(base_url=self.url) as client:
+            url = f"/_sandbox/{self.platform}/shops" + (f"/{path}" if path else "")
+            return await client.request(method, url, **kw)
+
+    async def admin(self, method: str, path: str, **kw: Any) -> Any:
+        """An admin call that must succeed; its JSON answer."""
+        r = await self.admin_call(method, path, **kw)
+        assert r.status_code < 300, r.text
+        return r.json()
+
+    async def create_shop(self, **settings: Any) -> dict[str, Any]:
+        """`POST shops` with `settings`; the new shop's credentials and settings."""
+        r = await self.admin_call("POST", "", json=settings)
+        assert r.status_code == 201, r.text
+        answer: dict[str, Any] = r.json()
+        return answer
+
+    def shop(self, shop_id: int | str) -> Shop:
+        """The sandbox's record of a shop."""
+        found = self.state.shop(self.platform, int(shop_id))
+        assert found is not None, f"no {self.platform} shop {shop_id}"
+        return found
+
+    async def settle(self, shop_id: int | str) -> None:
+        """Wait until every webhook the shop queued has been delivered or given up."""
+        await webhooks.drain(self.shop(shop_id))
+
+
+@asynccontextmanager
+async def serve_platform(
+    platform: str, admin_routes: Routes, api_routes: Routes, *, seed: int = 7
+) -> AsyncIterator[ServedPlatform]:
+    """The platform's sandbox (a fresh state) and `/hook` on a free local port."""
+    served = ServedPlatform("", SandboxState(seed=seed), platform)
+
+    async def hook(request: Request) -> Response:
+        body = await request.body()
+        if served.fail_next > 0:
+            served.fail_next -= 1
+            return Response(status_code=500)
+        served.hooks.append((dict(request.headers), body))
+        return Response(status_code=served.hook_status)
+
+    app = Starlette(
+        routes=[
+            Route("/hook", hook, methods=["POST"]),
+            Mount("/_sandbox", routes=admin_routes(served.state)),
+            Mount(f"/{platform}", routes=api_routes(served.state)),
+        ]
+    )
+    async with serve(app) as url:
+        served.url = url
+        yield served
