@@ -19,14 +19,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from services.common.platforms import Platform
 from services.sync.adapters.base import OrderLine, RemoteOrder, WebhookEvent, WebhookKind
 from services.sync.adapters.shopify.orders import order_status, parse_time
-from services.sync.adapters.shopify.validation import permanent, to_money
+from services.sync.adapters.shopify.validation import to_money
+from services.sync.adapters.webhook_body import json_object
 
 ORDER_TOPICS = {"orders/create", "orders/paid", "orders/cancelled", "orders/fulfilled",
                 "orders/updated"}  # fmt: skip
@@ -81,12 +82,7 @@ def parse_webhook(
     named = lower(headers)
     topic = named.get("x-shopify-topic", "")
     shop = named.get("x-shopify-shop-domain", "")
-    try:
-        body = json.loads(raw_body)
-    except ValueError as exc:
-        raise permanent("webhook body is not JSON", "bad_webhook") from exc
-    if not isinstance(body, dict):
-        raise permanent("webhook body is not a JSON object", "bad_webhook")
+    body = json_object(Platform.SHOPIFY, raw_body)
     if topic in ORDER_TOPICS:
         return [WebhookEvent(WebhookKind.ORDER, shop, order=_order(body))]
     if topic == "inventory_levels/update":

@@ -15,10 +15,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping, Sequence
 
+from services.common.platforms import Platform
 from services.sync.adapters.base import WebhookEvent, WebhookKind
+from services.sync.adapters.webhook_body import json_object
 from services.sync.adapters.woocommerce.orders import remote_order
 from services.sync.adapters.woocommerce.validation import permanent
 
@@ -44,12 +45,7 @@ def parse_webhook(headers: Mapping[str, str], raw_body: bytes) -> Sequence[Webho
     shop_id = lowered.get(SOURCE_HEADER.lower(), "")
     if topic not in ("order.created", "order.updated", "product.updated"):
         return []
-    try:
-        body = json.loads(raw_body)
-    except ValueError as exc:
-        raise permanent("webhook body is not JSON", "bad_webhook") from exc
-    if not isinstance(body, dict):
-        raise permanent("webhook body is not a JSON object", "bad_webhook")
+    body = json_object(Platform.WOOCOMMERCE, raw_body)
     try:
         if topic.startswith("order."):
             return [WebhookEvent(WebhookKind.ORDER, shop_id, order=remote_order(body))]
