@@ -54,8 +54,16 @@ def test_money_is_a_decimal_string_in_the_shop_currency() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"title": "x" * 201}, "longer than 200"),
+        ({"title": "x" * 201}, "name longer than 200 characters"),
         ({"title": " "}, "name is empty"),
+        (
+            {"variants": [ListingVariant(s, ["O"], Money("USD", 1), 1) for s in ("A", "B")]},
+            "two variants have the same attribute values",
+        ),
+        (
+            {"variants": [ListingVariant("A", ["O", "X"], Money("USD", 1), 1)]},
+            "A: attribute values do not match attribute names",
+        ),
         ({"variants": []}, "at least one variant"),
         ({"option_names": []}, "need option names"),
         ({"seller_sku": "V-0"}, "unique"),

@@ -25,13 +25,15 @@ class DraftWords:
     option_types: str = "option types"
     # `option` as the per-variant mismatch message says it (TikTok drops "sales").
     mismatch_option: str = ""
+    # What the platform calls a listing's title (WooCommerce: "name").
+    title: str = "title"
 
 
 def check_title(words: DraftWords, draft: ListingDraft, max_title: int) -> None:
     if not draft.title.strip():
-        raise permanent(words.platform, "title is empty")
+        raise permanent(words.platform, f"{words.title} is empty")
     if len(draft.title) > max_title:
-        raise permanent(words.platform, f"title longer than {max_title} characters")
+        raise permanent(words.platform, f"{words.title} longer than {max_title} characters")
 
 
 def check_variant_counts(

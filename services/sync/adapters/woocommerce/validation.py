@@ -23,6 +23,7 @@ from services.sync.adapters.draft_checks import (
     DraftWords,
     check_distinct_options,
     check_option_values,
+    check_title,
 )
 from services.sync.adapters.errors import AdapterError
 
@@ -32,7 +33,7 @@ MAX_PRICE = Decimal(1_000_000_000)
 MAX_STOCK = 1_000_000_000
 
 
-WORDS = DraftWords(Platform.WOOCOMMERCE, option="attribute")
+WORDS = DraftWords(Platform.WOOCOMMERCE, option="attribute", title="name")
 shop_currency = shop_settings.shop_currency
 
 
@@ -74,10 +75,9 @@ def check_stock(quantity: int) -> int:
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
-    if not draft.title.strip():
-        raise permanent("name is empty")
-    if len(draft.title) > MAX_NAME:
-        raise permanent(f"name longer than {MAX_NAME} characters")
+    check_title(WORDS, draft, MAX_NAME)
+    # Not check_variant_counts: its messages say "variant" throughout, WooCommerce's
+    # limit says "variations" and it has no option-type limit.
     if not draft.variants:
         raise permanent("a listing needs at least one variant")
     if len(draft.variants) > MAX_VARIATIONS:
