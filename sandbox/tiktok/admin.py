@@ -93,6 +93,9 @@ def _listing_json(x: Listing) -> dict[str, Any]:
         "product_id": str(x.item_id),
         "title": x.name,
         "status": x.status,
+        "description": x.description,
+        "main_images": list(x.images),
+        "package_weight_kg": x.weight_kg,
         "sales_attributes": x.tier_variation,
         "skus": [
             {

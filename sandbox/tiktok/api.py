@@ -12,12 +12,13 @@ from starlette.routing import Route
 
 from sandbox.tiktok.auth import AuthRoutes
 from sandbox.tiktok.orders import OrderRoutes
+from sandbox.tiktok.product_update import PartialEditRoutes
 from sandbox.tiktok.products import ProductRoutes
 
 PRODUCT = "/product/202309/products/{product_id}"
 
 
-class TikTokSandbox(AuthRoutes, ProductRoutes, OrderRoutes):
+class TikTokSandbox(AuthRoutes, ProductRoutes, PartialEditRoutes, OrderRoutes):
     def routes(self) -> list[Route]:
         shop = self.shop_route
         return [
@@ -28,6 +29,7 @@ class TikTokSandbox(AuthRoutes, ProductRoutes, OrderRoutes):
             shop("/product/202309/products", "POST", self.create_product),
             shop("/product/202309/products/search", "POST", self.search_products),
             shop(PRODUCT, "GET", self.get_product),
+            shop(PRODUCT + "/partial_edit", "POST", self.partial_edit),
             shop(PRODUCT + "/prices/update", "POST", self.update_prices),
             shop(PRODUCT + "/inventory/update", "POST", self.update_inventory),
             shop("/order/202309/orders/search", "POST", self.search_orders),

@@ -1,5 +1,5 @@
 """TikTok Shop sandbox products (MARKETPLACES.md §2.4): create with SKUs and sales
-attributes, get, search, update prices, update inventory.
+attributes, get, search, update prices, update inventory (partial_edit: product_update.py).
 
 - Create: ≤ 300 SKUs for BR/EU/JP/MX/UK/US shops, ≤ 100 elsewhere; ≤ 3 sales attribute
   types; `price.amount` a decimal string in the shop's currency; inventory per warehouse.
@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from sandbox.state import Listing, Model, Shop
 from sandbox.tiktok.envelope import PARAM_ERROR, Ctx, TikTokBase, ok_response, param_error
+from sandbox.tiktok.package_weight import package_weight_kg, package_weight_wire
 
 WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
 MAX_QUANTITY = 99_999
@@ -83,6 +84,7 @@ class ProductRoutes(TikTokBase):
             raise param_error("category_id and description are required.")
         if len(b.get("main_images") or []) > 9:
             raise param_error("main_images allows at most 9 images.")
+        weight = package_weight_kg(shop, b["package_weight"]) if "package_weight" in b else None
         skus = b.get("skus")
         if not isinstance(skus, list) or not 1 <= len(skus) <= max_skus(shop):
             raise param_error(f"skus must have 1 to {max_skus(shop)} entries.")
@@ -132,6 +134,12 @@ class ProductRoutes(TikTokBase):
                 for t, n in enumerate(names or [])
             ],
             models=models,
+            images=[
+                str(i["uri"])
+                for i in b.get("main_images") or []
+                if isinstance(i, dict) and isinstance(i.get("uri"), str)
+            ],
+            weight_kg=weight,
         )
         shop.listings[listing.item_id] = listing
         return ok_response(
@@ -244,11 +252,12 @@ def attrs_wire(listing: Listing, m: Model) -> list[dict[str, Any]]:
 
 def product_wire(shop: Shop, x: Listing) -> dict[str, Any]:
     warehouse = shop.credentials["warehouse_ids"].split(",")[0]
-    return {
+    wire: dict[str, Any] = {
         "id": str(x.item_id),
         "title": x.name,
         "status": x.status,
         "description": x.description,
+        "main_images": [{"uri": uri} for uri in x.images],
         "create_time": x.create_time,
         "update_time": x.update_time,
         "skus": [
@@ -266,3 +275,6 @@ def product_wire(shop: Shop, x: Listing) -> dict[str, Any]:
             for m in x.models
         ],
     }
+    if x.weight_kg is not None:
+        wire["package_weight"] = package_weight_wire(x.weight_kg)
+    return wire

@@ -6,7 +6,7 @@
   with explicit timeouts; the sign covers the exact body bytes sent),
   `x-tts-access-token`, `shop_cipher`, TikTok's codes, token get/refresh.
 - validation: checks before anything is sent; money as decimal strings.
-- listings: products with SKUs and sales attributes; the seller SKU index.
+- listings: products with SKUs and sales attributes, partial_edit; the seller SKU index.
 - inventory: prices and stock, one call per product (all warehouses of a SKU).
 - orders: search by update time and detail. webhooks: parse_webhook.
 
@@ -31,10 +31,7 @@ from services.sync.adapters.base import (
 )
 from services.sync.adapters.client_base import TransportOptions
 from services.sync.adapters.facade import PlatformFacade
-from services.sync.adapters.listing_updates import (
-    push_prices_and_stock,
-    refuse_undocumented_edit,
-)
+from services.sync.adapters.listing_updates import check_same_variants, push_prices_and_stock
 from services.sync.adapters.tiktok import webhooks
 from services.sync.adapters.tiktok.client import (
     DEFAULT_AUTH_URL,
@@ -45,11 +42,9 @@ from services.sync.adapters.tiktok.client import (
 from services.sync.adapters.tiktok.inventory import TikTokInventory
 from services.sync.adapters.tiktok.listings import TikTokListings, _Target
 from services.sync.adapters.tiktok.orders import TikTokOrders
-from services.sync.adapters.tiktok.validation import app_key_of, validate_draft
+from services.sync.adapters.tiktok.validation import app_key_of, validate_edit
 
 __all__ = ["TikTokAdapter", "_Target", "classify_code"]
-
-NO_EDIT_ENDPOINT = "MARKETPLACES.md §2.4 documents no TikTok Shop edit-product endpoint"
 
 
 class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory, TikTokOrders]):
@@ -81,15 +76,21 @@ class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory
     async def update_listing(
         self, shop: ShopAuth, ref: ListingRef, draft: ListingDraft
     ) -> ListingRef:
-        """Prices and stock of the product's SKUs (prices/update, inventory/update).
+        """partial_edit with the product's changed title, description and package
+        weight (see listings.py; ⚠ images are not sent: they need Upload Product Image
+        uris), then prices and stock of its SKUs through prices/update and
+        inventory/update.
 
-        A changed SKU set is refused PERMANENT before any write. A changed title is
-        refused PERMANENT after prices and stock: §2.4 documents no edit-product call
-        (neither the full PUT nor the partial edit), and none is invented here."""
-        validate_draft(shop, draft)
-        current = await self.get_listing(shop, ref.external_id)
+        Validated first (validate_edit: no request for an invalid draft; a changed title
+        is also checked against the region's minimum before the edit is sent). A
+        changed SKU set is refused PERMANENT before any write: partial_edit would add
+        and delete SKUs only when sent the whole SKU list, which we do not half-apply."""
+        validate_edit(shop, draft)
+        product = await self._listings.product(shop, ref.external_id)
+        current = self._listings.remember(shop, product)
+        check_same_variants(self.platform, current, draft, "SKU")
+        await self._listings.partial_edit(shop, product, draft)
         await push_prices_and_stock(self, shop, current, draft, variant_word="SKU")
-        refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
         return self._listings.ref(current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:

@@ -1,5 +1,23 @@
-"""TikTok Shop products: create (SKUs + sales attributes), get, find by seller SKU, list;
-and the seller SKU -> (product, SKU, warehouses) index prices and stock need.
+"""TikTok Shop products: create (SKUs + sales attributes), edit (partial_edit), get, find
+by seller SKU, list; and the seller SKU -> (product, SKU, warehouses) index prices and
+stock need.
+
+Edit: `POST /product/202309/products/{product_id}/partial_edit` (Partial Edit Product,
+[ECDOCS] lazykern/ecommerce-api-docs
+`data/raw/tiktok/api-reference/products/partial-edit-product.spec.json`, a 202509 scrape;
+the 202309 path is listed with the same fields by lywzx/tiktok-partner-api
+`packages/tk-origin-api/src/products/PartialEditProduct.ts`), not the full
+`PUT /product/202309/products/{product_id}`: the page says updates are handled per
+top-level property and a property left out stays unchanged, so the SKUs (prices, stock,
+sales attributes) need not be sent, whereas the full edit replaces every property and
+deletes SKUs it does not list. We send `title`, `description` and
+`package_weight{value, unit: KILOGRAM}` when they differ from get product, and make no
+call when nothing differs: every edit sends the product to audit again. Prices and stock
+go through the batched prices/update and inventory/update (no re-audit, per the page).
+⚠ Not sent: `main_images[{uri}]` takes uris returned by the Upload Product Image API,
+which neither this adapter nor the sandbox implements, and our drafts carry image URLs;
+an edit leaves the product's images as they are. `brand_id` needs an id from Get Brands
+(our drafts carry a brand name), so it is not sent either.
 
 ⚠ Warehouses: the create call needs a warehouse id; the shop's default one comes from
 `shop.app["warehouse_id"]` (from the seller's warehouse list, not fetched here).
@@ -23,6 +41,9 @@ from services.sync.adapters.create_once import create_or_find
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok.client import TikTokClient
 from services.sync.adapters.tiktok.validation import (
+    check_new_title,
+    edit_description,
+    package_weight,
     permanent,
     price_wire,
     to_money,
@@ -38,6 +59,10 @@ PATH_SEARCH = "/product/202309/products/search"
 
 def product_path(product_id: str) -> str:
     return f"{PATH_PRODUCTS}/{product_id}"
+
+
+def partial_edit_path(product_id: str) -> str:
+    return f"{PATH_PRODUCTS}/{product_id}/partial_edit"
 
 
 @dataclass(frozen=True)
@@ -88,7 +113,7 @@ class TikTokListings:
         warehouse = self._warehouse(shop)
         body: dict[str, Any] = {
             "title": draft.title,
-            "description": draft.description or draft.title,
+            "description": edit_description(draft),
             "category_id": draft.category_id,
             "main_images": [{"uri": uri} for uri in draft.images],
             "save_mode": "LISTING",
@@ -105,9 +130,9 @@ class TikTokListings:
                 for v in draft.variants
             ],
         }
-        weight = draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants)
-        if weight:
-            body["package_weight"] = {"value": f"{weight / 1000:g}", "unit": "KILOGRAM"}
+        weight = package_weight(draft)
+        if weight is not None:
+            body["package_weight"] = weight
         data = await self._create_once(shop, body, draft.variants[0].seller_sku)
         if isinstance(data, RemoteListing):
             return self.ref(data)
@@ -132,10 +157,28 @@ class TikTokListings:
 
         return await create_or_find(self._client.budget, create, find)
 
-    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
+    async def product(self, shop: ShopAuth, external_id: str) -> dict[str, Any]:
+        """The product as get product returns it."""
         if not external_id.isdigit():
             raise permanent(f"not a TikTok Shop product id: {external_id!r}")
-        return self.remember(shop, await self._client.call(shop, "GET", product_path(external_id)))
+        return await self._client.call(shop, "GET", product_path(external_id))
+
+    async def get_listing(self, shop: ShopAuth, external_id: str) -> RemoteListing:
+        return self.remember(shop, await self.product(shop, external_id))
+
+    async def partial_edit(
+        self, shop: ShopAuth, product: Mapping[str, Any], draft: ListingDraft
+    ) -> bool:
+        """partial_edit with the draft's properties that differ from `product` (get
+        product's data); False, without a request, when none does. A changed title is
+        checked against the region's minimum length first (PERMANENT, no write)."""
+        changes = product_changes(product, draft)
+        if not changes:
+            return False
+        if "title" in changes:
+            check_new_title(shop, changes["title"])
+        await self._client.call(shop, "POST", partial_edit_path(str(product["id"])), body=changes)
+        return True
 
     async def search(
         self, shop: ShopAuth, body: Mapping[str, Any], page_token: str = ""
@@ -167,3 +210,25 @@ class TikTokListings:
     async def list_listings(self, shop: ShopAuth, page_token: str = "") -> Page[RemoteListing]:
         products, token = await self.search(shop, {}, page_token)
         return Page(products, token)
+
+
+def product_changes(product: Mapping[str, Any], draft: ListingDraft) -> dict[str, Any]:
+    """The partial_edit properties whose draft value differs from the product's."""
+    changes: dict[str, Any] = {}
+    if product.get("title") != draft.title:
+        changes["title"] = draft.title
+    if product.get("description") != edit_description(draft):
+        changes["description"] = edit_description(draft)
+    weight = package_weight(draft)
+    if weight is not None and not _same_weight(product.get("package_weight"), weight):
+        changes["package_weight"] = weight
+    return changes
+
+
+def _same_weight(given: Any, wanted: Mapping[str, str]) -> bool:
+    if not isinstance(given, dict) or given.get("unit") != wanted["unit"]:
+        return False
+    try:
+        return abs(float(str(given.get("value"))) - float(wanted["value"])) < 1e-9
+    except (TypeError, ValueError):
+        return False

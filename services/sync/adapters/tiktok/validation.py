@@ -8,6 +8,7 @@ reject > 255 characters.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -25,6 +26,17 @@ from services.sync.adapters.shop_settings import check_price, credentials
 
 MAX_TITLE = 255
 MAX_ATTRIBUTES = 3
+# Partial Edit Product ([ECDOCS] lazykern/ecommerce-api-docs
+# data/raw/tiktok/api-reference/products/partial-edit-product.spec.json): title length
+# "DE, ES, FR, IE, IT, JP, UK, US: [1, 255]; BR, MX: [1, 300]; Other regions: [25, 255]";
+# description HTML "Max length: 10,000 characters", "Max 30 <img> tags"; Chinese
+# characters refused in the title (12052262) and the description (12052346).
+SHORT_TITLE_REGIONS = {"DE", "ES", "FR", "IE", "IT", "JP", "UK", "GB", "US"}
+MIN_TITLE_ELSEWHERE = 25
+MAX_DESCRIPTION = 10_000
+MAX_DESCRIPTION_IMAGES = 30
+CHINESE = re.compile(r"[\u4e00-\u9fff]")  # ⚠ the CJK unified ideographs block
+IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
 MAX_QUANTITY = 99_999
 WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
 WORDS = checks.DraftWords(
@@ -91,3 +103,39 @@ def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:
 def app_key_of(shop: ShopAuth) -> str:
     (app_key,) = credentials(shop, Platform.TIKTOK_SHOP, "app_key")
     return app_key
+
+
+def edit_description(draft: ListingDraft) -> str:
+    """The description create and partial_edit send: the draft's, else its title."""
+    return draft.description or draft.title
+
+
+def package_weight(draft: ListingDraft) -> dict[str, str] | None:
+    """`{"value": "0.3", "unit": "KILOGRAM"}` (KILOGRAM: ≤ 3 decimals), None without one."""
+    grams = draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants)
+    return {"value": f"{grams / 1000:g}", "unit": "KILOGRAM"} if grams else None
+
+
+def validate_edit(shop: ShopAuth, draft: ListingDraft) -> None:
+    """validate_draft, and the partial_edit limits that need no read of the product."""
+    validate_draft(shop, draft)
+    description = edit_description(draft)
+    if len(description) > MAX_DESCRIPTION:
+        raise permanent(f"description longer than {MAX_DESCRIPTION} characters")
+    if len(IMG_TAG.findall(description)) > MAX_DESCRIPTION_IMAGES:
+        raise permanent(f"more than {MAX_DESCRIPTION_IMAGES} <img> tags in the description")
+    if CHINESE.search(draft.title) or CHINESE.search(description):
+        raise permanent("Chinese characters are not allowed in the title or description")
+
+
+def check_new_title(shop: ShopAuth, title: str) -> None:
+    """A title partial_edit will send: at least 25 characters outside DE/ES/FR/IE/IT/JP/
+    UK/US and BR/MX. Checked only for a changed title (create does not check it, so an
+    existing product may keep a shorter one)."""
+    region = shop.app.get("region", "").upper()
+    if region in SHORT_TITLE_REGIONS or region in {"BR", "MX"}:
+        return
+    if len(title) < MIN_TITLE_ELSEWHERE:
+        raise permanent(
+            f"title shorter than {MIN_TITLE_ELSEWHERE} characters for this shop's region"
+        )
