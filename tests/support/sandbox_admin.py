@@ -73,6 +73,24 @@ class ServedPlatform:
         await webhooks.drain(self.shop(shop_id))
 
 
+def platform_app(
+    platform: str,
+    admin_routes: Routes,
+    api_routes: Routes,
+    state: SandboxState,
+    *extra: BaseRoute,
+) -> Starlette:
+    """One platform's sandbox as an app: admin under `/_sandbox`, the API under
+    `/<platform>`, after any `extra` routes (served, or in process by ASGI transport)."""
+    return Starlette(
+        routes=[
+            *extra,
+            Mount("/_sandbox", routes=admin_routes(state)),
+            Mount(f"/{platform}", routes=api_routes(state)),
+        ]
+    )
+
+
 @asynccontextmanager
 async def serve_platform(
     platform: str, admin_routes: Routes, api_routes: Routes, *, seed: int = 7
@@ -88,13 +106,8 @@ async def serve_platform(
         served.hooks.append((dict(request.headers), body))
         return Response(status_code=served.hook_status)
 
-    app = Starlette(
-        routes=[
-            Route("/hook", hook, methods=["POST"]),
-            Mount("/_sandbox", routes=admin_routes(served.state)),
-            Mount(f"/{platform}", routes=api_routes(served.state)),
-        ]
-    )
+    hook_route = Route("/hook", hook, methods=["POST"])
+    app = platform_app(platform, admin_routes, api_routes, served.state, hook_route)
     async with serve(app) as url:
         served.url = url
         yield served

@@ -17,7 +17,6 @@ import httpx
 import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from sandbox.shopify import admin_routes, api_routes
 from sandbox.state import SandboxState
@@ -36,6 +35,7 @@ from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import ShopifyAdapter, verify_webhook
 from services.sync.adapters.shopify.throttle import CostPlanner
+from tests.support.sandbox_admin import platform_app
 
 
 def _status(available: float, maximum: float = 1000, rate: float = 1000) -> dict[str, Any]:
@@ -186,12 +186,7 @@ class Interfering(httpx.AsyncBaseTransport):
 @pytest_asyncio.fixture
 async def app_and_shop() -> AsyncIterator[tuple[Starlette, SandboxState, ShopAuth]]:
     state = SandboxState(seed=2)
-    app = Starlette(
-        routes=[
-            Mount("/_sandbox", routes=admin_routes(state)),
-            Mount("/shopify", routes=api_routes(state)),
-        ]
-    )
+    app = platform_app("shopify", admin_routes, api_routes, state)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as admin:
         c = (await admin.post("/_sandbox/shopify/shops", json={})).json()

@@ -11,14 +11,13 @@ import httpx
 import pytest
 import pytest_asyncio
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from sandbox.shopify import admin_routes, api_routes
 from sandbox.shopify.cost import Coster
 from sandbox.shopify.schema import schema
 from sandbox.state import SandboxState
 from services.sync.adapters.shopify import documents as docs
+from tests.support.sandbox_admin import platform_app
 
 SET = """mutation s($input: InventorySetQuantitiesInput!, $key: String!) {
   inventorySetQuantities(input: $input) @idempotent(key: $key) {
@@ -75,12 +74,7 @@ class Shop:
 @pytest_asyncio.fixture
 async def shop() -> AsyncIterator[Shop]:
     state = SandboxState(seed=1)
-    app = Starlette(
-        routes=[
-            Mount("/_sandbox", routes=admin_routes(state)),
-            Mount("/shopify", routes=api_routes(state)),
-        ]
-    )
+    app = platform_app("shopify", admin_routes, api_routes, state)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
         creds = (await client.post("/_sandbox/shopify/shops", json={})).json()

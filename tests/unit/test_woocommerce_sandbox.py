@@ -8,14 +8,13 @@ import json
 from typing import Any
 
 import httpx
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from sandbox import woocommerce
 from sandbox.state import SandboxState
 from sandbox.woocommerce import hooks
 from services.sync.adapters.woocommerce.oauth import signed_query
 from services.sync.adapters.woocommerce.webhooks import sign, verify
+from tests.support.sandbox_admin import platform_app
 
 SITE = "http://testserver/woocommerce"
 
@@ -23,11 +22,8 @@ SITE = "http://testserver/woocommerce"
 class Site:
     def __init__(self) -> None:
         self.state = SandboxState(seed=1)
-        app = Starlette(
-            routes=[
-                Mount("/_sandbox", routes=woocommerce.admin_routes(self.state)),
-                Mount("/woocommerce", routes=woocommerce.api_routes(self.state)),
-            ]
+        app = platform_app(
+            "woocommerce", woocommerce.admin_routes, woocommerce.api_routes, self.state
         )
         transport = httpx.ASGITransport(app=app)
         self.client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
