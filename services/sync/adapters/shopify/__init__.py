@@ -1,6 +1,8 @@
 """Shopify adapter on the GraphQL Admin API (MARKETPLACES.md §5, DESIGN §6).
 
-`ShopifyAdapter` is a facade over one module per job:
+`ShopifyAdapter` is a facade over one module per job (the plain hand-overs to them come
+from the shared `PlatformFacade`; only authorization_url, update_listing and
+parse_webhook are Shopify's own):
 - documents: the GraphQL documents and their calculated costs (API version 2026-07).
 - client: `POST /admin/api/<version>/graphql.json` with X-Shopify-Access-Token on the
   shared transport; errors classified (THROTTLED retryable, 401 AUTH → refresh once,

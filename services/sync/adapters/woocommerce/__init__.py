@@ -1,8 +1,11 @@
 """WooCommerce REST API (wc/v3) adapter (MARKETPLACES.md §6, DESIGN §6).
 
-`WooCommerceAdapter` is a facade over one module per job:
+`WooCommerceAdapter` is a facade over one module per job (the plain hand-overs to them
+come from the shared `PlatformFacade`; only authorization_url, update_listing and
+parse_webhook are WooCommerce's own):
 - oauth: OAuth 1.0a one-legged signing over http, Basic over https (as core verifies).
-- client: calls on the shared transport, error kinds, the per-shop SKU index.
+- client: calls on the shared transport, error kinds, the per-shop SKU index, and the
+  token calls that are not supported.
 - validation: payload checks before anything is sent; decimal-string prices.
 - listings: variable product + variations batch create, get/find by SKU/list.
 - inventory: update_prices/update_stock through the batch endpoints (≤ 100 items).
