@@ -91,5 +91,5 @@ class LazadaAdapter(PlatformFacade[LazadaClient, LazadaListings, LazadaInventory
         )
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-        """message_type 0 (trade order) becomes an ORDER event; other types are ignored."""
+        """message_type 0 → ORDER; 3 → PRODUCT per SKU; 6 (shallow stock) → STOCK."""
         return webhooks.parse_webhook(headers, raw_body)

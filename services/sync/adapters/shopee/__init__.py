@@ -78,5 +78,5 @@ class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory
         return self._listings.remember(shop, current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-        """Push code 3 (order status) becomes an ORDER event; other codes are ignored."""
+        """Code 3 → ORDER; 7 and 8 → STOCK (re-read); 6 → PRODUCT; other codes ignored."""
         return webhooks.parse_webhook(headers, raw_body)

@@ -94,5 +94,5 @@ class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory
         return self._listings.ref(current)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
-        """Type 1 ORDER_STATUS_CHANGE → ORDER; product types → PRODUCT; others ignored."""
+        """Type 1 → ORDER; 27 INVENTORY_STATUS_CHANGE → STOCK; product types → PRODUCT."""
         return webhooks.parse_webhook(headers, raw_body)
