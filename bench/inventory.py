@@ -20,9 +20,13 @@ catalog.product.created event with initial quantities) and measures:
   with the same client concurrency (the ratio is what counts on a shared, noisy machine).
 
 The load generator runs in this process, sharing the machine with the service.
+`--postgres-replicas N` runs N inventory processes on the PostgreSQL database, as a
+deployment scales out (each is one Python process: its event loop is the ceiling of
+one replica), with the clients spread over them.
 
     .venv/bin/python -m bench.inventory [--seconds 5] [--concurrency 64]
-        [--read-concurrency 32] [--rate 500] [--postgres-url postgresql://user@host:port/db]
+        [--read-concurrency 32] [--rate 500] [--postgres-replicas 1]
+        [--postgres-url postgresql://user@host:port/db]
 """
 
 from __future__ import annotations
@@ -108,6 +112,7 @@ async def _bench_database(
     read_concurrency: int,
     rate: float,
     trivial_port: int | None,
+    replicas: int = 1,
 ) -> DatabaseFigures:
     timings: dict[str, float] = {}
     mark = time.perf_counter()
@@ -119,15 +124,18 @@ async def _bench_database(
         mark = now
 
     nats_server = EmbeddedNats(tmp / f"nats-{kind}")
-    service: subprocess.Popen[bytes] | None = None
+    services: list[subprocess.Popen[bytes]] = []
     log_path = tmp / f"inventory-{kind}.log"
     try:
         nats_server.start()
-        port = free_port()
-        addr = f"127.0.0.1:{port}"
-        service = start_inventory(database_url, nats_server.url, port, log_path)
-        log(f"{kind}: inventory pid {service.pid} at {addr}")
-        await wait_serving(addr, service)
+        addresses = []
+        for _ in range(replicas):
+            port = free_port()
+            addresses.append(f"127.0.0.1:{port}")
+            services.append(start_inventory(database_url, nats_server.url, port, log_path))
+            log(f"{kind}: inventory pid {services[-1].pid} at {addresses[-1]}")
+        for addr, service in zip(addresses, services, strict=True):
+            await wait_serving(addr, service)
         lap("start_s")
 
         skus = [f"BENCH-{n:04d}" for n in range(SKU_COUNT)]
@@ -139,20 +147,22 @@ async def _bench_database(
                 product_event("bench-oversell", {OVERSELL_SKU: OVERSELL_STOCK}),
             ],
         )
-        async with grpc.aio.insecure_channel(addr) as channel:
-            stub = pb_grpc.InventoryServiceStub(channel)
+        channels = [grpc.aio.insecure_channel(addr) for addr in addresses]
+        try:
+            stubs = [pb_grpc.InventoryServiceStub(channel) for channel in channels]
+            stub = stubs[0]
             await wait_known(stub, [*skus, OVERSELL_SKU])
             lap("announce_s")
 
-            cpu_before = _cpu_seconds(service.pid)
-            reserve, reserve_errors = await reserve_load(stub, skus, concurrency, seconds)
+            cpu_before = _cpu_seconds(services)
+            reserve, reserve_errors = await reserve_load(stubs, skus, concurrency, seconds)
             # Warm-up calls are not counted in `reserve.requests`: a slight overestimate.
             timings["server_cpu_ms_per_reserve"] = round(
-                (_cpu_seconds(service.pid) - cpu_before) * 1000 / max(1, reserve.requests), 2
+                (_cpu_seconds(services) - cpu_before) * 1000 / max(1, reserve.requests), 2
             )
             lap("reserve_s")
             log(f"{kind}: reserve {reserve.rps:.1f}/s p99 {reserve.p99_ms:.1f} ms")
-            at_rate, at_rate_errors = await reserve_at_rate(stub, skus, rate, seconds)
+            at_rate, at_rate_errors = await reserve_at_rate(stubs, skus, rate, seconds)
             lap("reserve_at_rate_s")
             log(f"{kind}: reserve at {rate}/s: p99 {at_rate.p99_ms:.1f} ms")
 
@@ -167,9 +177,12 @@ async def _bench_database(
                 lap("trivial_s")
                 log(f"{kind}: trivial {trivial.rps:.1f}/s")
 
-            oversell = await oversell_check(stub, concurrency)
+            oversell = await oversell_check(stubs, concurrency)
             lap("oversell_s")
             log(f"{kind}: oversell {oversell}")
+        finally:
+            for channel in channels:
+                await channel.close()
         return DatabaseFigures(
             reserve=reserve,
             reserve_errors=reserve_errors,
@@ -187,16 +200,20 @@ async def _bench_database(
             log(f"{kind}: service log tail:\n" + "\n".join(tail))
         raise
     finally:
-        stop(service)
+        for service in services:
+            stop(service)
         nats_server.stop()
 
 
 # -- the run -------------------------------------------------------------------------------
 
 
-def _cpu_seconds(pid: int) -> float:
-    times = psutil.Process(pid).cpu_times()
-    return float(times.user + times.system)
+def _cpu_seconds(services: list[subprocess.Popen[bytes]]) -> float:
+    total = 0.0
+    for service in services:
+        times = psutil.Process(service.pid).cpu_times()
+        total += times.user + times.system
+    return total
 
 
 def _ms(value: float) -> float:
@@ -220,6 +237,7 @@ async def run(
     read_concurrency: int,
     postgres_url: str | None,
     rate: float = 500.0,
+    postgres_replicas: int = 1,
 ) -> dict[str, object]:
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="bench-inventory-"))
@@ -258,6 +276,7 @@ async def run(
                 read_concurrency=read_concurrency,
                 rate=rate,
                 trivial_port=None,
+                replicas=postgres_replicas,
             )
     finally:
         stop(trivial)
@@ -295,6 +314,7 @@ async def run(
         "oversell_sqlite": sqlite.oversell,
         "oversell_postgres": pg.oversell if pg else None,
         "postgres": postgres_url is not None,
+        "postgres_replicas": postgres_replicas,
         "skus": SKU_COUNT,
         "units_per_sku": SKU_STOCK,
         "concurrency": concurrency,
@@ -322,6 +342,12 @@ def main() -> None:
         "--rate", type=float, default=500.0, help="offered Reserves/s for the latency measure"
     )
     parser.add_argument(
+        "--postgres-replicas",
+        type=int,
+        default=1,
+        help="inventory processes on PostgreSQL (clients spread over them), as replicas run",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=None,
         help="postgresql://user@host:port/db (default: $TEST_POSTGRES_URL; none: SQLite only)",
@@ -329,7 +355,14 @@ def main() -> None:
     args = parser.parse_args()
     postgres_url = args.postgres_url or os.environ.get("TEST_POSTGRES_URL") or None
     figures = asyncio.run(
-        run(args.seconds, args.concurrency, args.read_concurrency, postgres_url, args.rate)
+        run(
+            args.seconds,
+            args.concurrency,
+            args.read_concurrency,
+            postgres_url,
+            args.rate,
+            args.postgres_replicas,
+        )
     )
     print(json.dumps(figures, indent=2))
 

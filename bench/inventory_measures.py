@@ -7,7 +7,7 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import grpc
@@ -46,7 +46,10 @@ async def _measure(
 
 
 async def reserve_load(
-    stub: pb_grpc.InventoryServiceAsyncStub, skus: list[str], concurrency: int, seconds: float
+    stubs: Sequence[pb_grpc.InventoryServiceAsyncStub],
+    skus: list[str],
+    concurrency: int,
+    seconds: float,
 ) -> tuple[LoadResult, dict[str, int]]:
     run_id = f"r{uuid.uuid4().hex[:8]}"
     rng = random.Random(1)
@@ -57,13 +60,16 @@ async def reserve_load(
             order=order_ref(run_id, i),
             lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
         )
-        await stub.Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+        await stubs[i % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
 
     return await _measure(reserve, concurrency=concurrency, seconds=seconds)
 
 
 async def reserve_at_rate(
-    stub: pb_grpc.InventoryServiceAsyncStub, skus: list[str], rate: float, seconds: float
+    stubs: Sequence[pb_grpc.InventoryServiceAsyncStub],
+    skus: list[str],
+    rate: float,
+    seconds: float,
 ) -> tuple[LoadResult, dict[str, int]]:
     """Reserves arriving at a fixed rate (open loop): the latency at that load."""
     run_id = f"a{uuid.uuid4().hex[:8]}"
@@ -77,7 +83,7 @@ async def reserve_at_rate(
             lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
         )
         try:
-            await stub.Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+            await stubs[i % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
         except Exception as exc:
             codes[_error_code(exc)] += 1
             raise
@@ -108,7 +114,7 @@ async def trivial_load(port: int, concurrency: int, seconds: float) -> LoadResul
 
 
 async def oversell_check(
-    stub: pb_grpc.InventoryServiceAsyncStub, concurrency: int
+    stubs: Sequence[pb_grpc.InventoryServiceAsyncStub], concurrency: int
 ) -> dict[str, Any]:
     """N clients each reserve 1 unit of a 50-unit SKU in a loop until FAILED_PRECONDITION."""
     run_id = f"o{uuid.uuid4().hex[:8]}"
@@ -127,7 +133,7 @@ async def oversell_check(
             )
             attempt += 1
             try:
-                await stub.Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+                await stubs[worker % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
             except grpc.aio.AioRpcError as exc:
                 if exc.code() == grpc.StatusCode.FAILED_PRECONDITION:
                     failed_precondition += 1
@@ -140,7 +146,7 @@ async def oversell_check(
     started = time.perf_counter()
     await asyncio.gather(*(client(w) for w in range(concurrency)))
     elapsed = time.perf_counter() - started
-    reply = await stub.GetStock(
+    reply = await stubs[0].GetStock(
         pb.GetStockRequest(skus=[OVERSELL_SKU]), metadata=MD, timeout=CALL_TIMEOUT
     )
     item = reply.items[0]
