@@ -87,6 +87,10 @@ class ShopAdmin(ShopAdminBase):
         """A seeded single-SKU listing; by default an item without models."""
         return Listing(self.state.next_id(), title, sku, self.listing_status, price, stock)
 
+    def find_for_order(self, shop: Shop, sku: str) -> tuple[Listing, Model | None] | None:
+        """What an order line of `sku` takes stock from (None: not sold here)."""
+        return shop.find_sku(sku)
+
     def new_order_id(self) -> str:
         return str(self.state.next_id())
 
@@ -179,7 +183,7 @@ class ShopAdmin(ShopAdminBase):
                 quantity = int(line.get("quantity") or 0)
             except (TypeError, ValueError):
                 quantity = 0
-            found = shop.find_sku(sku)
+            found = self.find_for_order(shop, sku)
             if found is None or quantity <= 0:
                 return bad(f"unknown seller_sku or bad quantity: {sku!r}")
             listing, model = found

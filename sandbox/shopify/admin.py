@@ -139,6 +139,11 @@ class ShopifyAdmin(ShopAdmin):
             push.send_inventory(shop, model, event)
         return JSONResponse(listing_json(listing))
 
+    def find_for_order(self, shop: Shop, sku: str) -> tuple[Listing, Model | None] | None:
+        """The first variant with this SKU (a product's own SKU sells nothing on Shopify)."""
+        found = skus(shop, sku)
+        return found[0] if found else None
+
     def placed_json(self, order: Order) -> dict[str, Any]:
         return {"order_id": order.order_sn, "admin_graphql_api_id": gid("Order", order.order_sn)}
 

@@ -249,3 +249,30 @@ async def test_token_endpoint_codes_are_single_use_and_refresh_rotates(shop: Sho
     assert (await shop.client.post(token, json=refresh)).status_code == 400  # rotated
     wrong = await shop.client.post(token, json={**body, "client_secret": "x"})
     assert wrong.status_code == 401
+
+
+async def test_admin_orders_keep_shopify_answers(shop: Shop) -> None:
+    """Placing on the shared admin: stock may go below zero, the answer carries the
+    order's gid, `paid: false` leaves it PENDING, and a product's own SKU sells nothing."""
+    base = f"/_sandbox/shopify/shops/{shop.creds['shop_id']}"
+    seeded = await shop.client.post(
+        f"{base}/listings", json={"variants": [{"seller_sku": "ORD-1", "stock": 1}]}
+    )
+    assert seeded.status_code == 201
+    line = {"seller_sku": "ORD-1", "quantity": 3}
+    placed = await shop.client.post(f"{base}/orders", json={"lines": [line], "paid": False})
+    assert placed.status_code == 201
+    order_id = placed.json()["order_id"]
+    assert placed.json() == {
+        "order_id": order_id,
+        "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
+    }
+    listing = (await shop.client.get(f"{base}/listings")).json()["listings"][0]
+    assert listing["variants"][0]["stock"] == -2
+    paid = await shop.client.post(f"{base}/orders/{order_id}/pay")
+    assert paid.json()["status"]["financial"] == "PAID"
+    unknown = await shop.client.post(
+        f"{base}/orders", json={"lines": [{"seller_sku": "NOPE", "quantity": 1}]}
+    )
+    assert unknown.status_code == 400
+    assert (await shop.client.post("/_sandbox/shopify/shops/999/orders/1/ship")).status_code == 404
