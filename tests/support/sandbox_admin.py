@@ -2,15 +2,17 @@
 
 `serve_platform` mounts only that platform's routes (admin under `/_sandbox`, the API
 under `/<platform>`) next to `/hook`, a webhook receiver that records deliveries and
-can be told to fail, so a test does not depend on the other platforms being mounted.
-`ServedPlatform` calls the admin API (`/_sandbox/<platform>/shops/...`) and finds the
-sandbox's shop records.
+can be told to fail or given a script of answers, so a test does not depend on the
+other platforms being mounted. `ServedPlatform` calls the admin API
+(`/_sandbox/<platform>/shops/...`), creates shops, finds the sandbox's shop records and
+waits for their webhooks; `serve_platforms` serves several platforms side by side.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +38,27 @@ class ServedPlatform:
     hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     # What `/hook` answers a delivery it records.
     hook_status: int = 200
-    # `/hook` answers 500 this many times first, recording nothing.
+    # `/hook` answers 500 this many times first, recording nothing in `hooks`.
     fail_next: int = 0
+    # Answers (status, body) `/hook` gives next, before falling back to the above;
+    # a scripted answer is recorded in `received`, not in `hooks`.
+    script: list[tuple[int, bytes]] = field(default_factory=list)
+    # Every delivery `/hook` saw, whatever it answered: (headers, raw body).
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
     @property
     def hook_url(self) -> str:
         return self.url + "/hook"
+
+    def answer(self, *answers: int | tuple[int, bytes]) -> None:
+        """Script `/hook`'s next answers (a status, or status and body), then 200 with no
+        body; forgets what it received."""
+        self.script = [a if isinstance(a, tuple) else (a, b"") for a in answers]
+        self.received.clear()
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """The JSON bodies of every delivery `/hook` saw."""
+        return [json.loads(body) for _, body in self.received]
 
     async def admin_call(self, method: str, path: str, **kw: Any) -> httpx.Response:
         """`method /_sandbox/<platform>/shops/<path>` (path "" is the shops collection)."""
@@ -100,6 +117,10 @@ async def serve_platform(
 
     async def hook(request: Request) -> Response:
         body = await request.body()
+        served.received.append((dict(request.headers), body))
+        if served.script:
+            status, answer = served.script.pop(0)
+            return Response(content=answer, status_code=status)
         if served.fail_next > 0:
             served.fail_next -= 1
             return Response(status_code=500)
@@ -111,3 +132,15 @@ async def serve_platform(
     async with serve(app) as url:
         served.url = url
         yield served
+
+
+@asynccontextmanager
+async def serve_platforms(
+    platforms: dict[str, tuple[Routes, Routes]], *, seed: int = 7
+) -> AsyncIterator[dict[str, ServedPlatform]]:
+    """`serve_platform` for each name: (admin routes, API routes), each with its own state."""
+    async with AsyncExitStack() as stack:
+        yield {
+            name: await stack.enter_async_context(serve_platform(name, admin, api, seed=seed))
+            for name, (admin, api) in platforms.items()
+        }

@@ -1,30 +1,22 @@
 """The Lazada adapter against the Lazada sandbox over real HTTP (uvicorn in-process).
 
-The app is built from `SandboxState` and the Lazada routes only (sandbox.lazada.harness),
-so this test does not depend on sandbox/app.py mounting /lazada. It also serves `/hook`,
-a push receiver.
+The app mounts only the Lazada routes (tests.support.sandbox_admin), so this test does
+not depend on sandbox/app.py mounting /lazada. It also serves `/hook`, a push receiver.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from sandbox import webhooks
-from sandbox.lazada.harness import create_app, serve
+from sandbox import lazada
 from sandbox.lazada.signing import push_signature
-from sandbox.state import SandboxState
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ItemResult,
     ListingDraft,
@@ -33,68 +25,34 @@ from services.sync.adapters.base import (
     PriceUpdate,
     ShopAuth,
     StockUpdate,
-    TokenPair,
     WebhookEvent,
     WebhookKind,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.lazada import LazadaAdapter
 from services.sync.adapters.retry import RetryBudget
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import lazada_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
 
 
-@dataclass
-class Running:
-    url: str
-    state: SandboxState
-    pushes: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def lz() -> AsyncIterator[Running]:
-    running = Running("", SandboxState(seed=7))
-
-    async def hook(request: Request) -> Response:
-        running.pushes.append((dict(request.headers), await request.body()))
-        return Response(status_code=200)
-
-    app = create_app(running.state, [Route("/hook", hook, methods=["POST"])])
-    async with serve(app) as url:
-        running.url = url
-        yield running
+async def lz() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("lazada", lazada.admin_routes, lazada.api_routes) as served:
+        yield served
 
 
-async def _new_shop(lz: Running, rate_limit: float = 50.0) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=lz.url) as admin:
-        r = await admin.post("/_sandbox/lazada/shops", json={"rate_limit": rate_limit})
-    assert r.status_code == 201
-    c = r.json()
+async def _new_shop(lz: ServedPlatform, rate_limit: float = 50.0) -> ShopAuth:
+    c = await lz.create_shop(rate_limit=rate_limit)
     assert {"app_key", "app_secret", "seller_id", "access_token", "refresh_token"} <= set(c)
     assert c["shop_id"] == c["seller_id"]
-    return ShopAuth(
-        platform=Platform.LAZADA,
-        shop_id=c["seller_id"],
-        app={"app_key": c["app_key"], "app_secret": c["app_secret"], "currency": "SGD"},
-        tokens=TokenPair(
-            c["access_token"],
-            c["refresh_token"],
-            datetime.now(UTC) + timedelta(seconds=c["expires_in"]),
-        ),
-        rate_limit=rate_limit,
-    )
+    return lazada_auth(c, rate_limit)
 
 
-async def _admin(lz: Running, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=lz.url) as admin:
-        r = await admin.request(method, f"/_sandbox/lazada/shops/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-def _adapter(lz: Running, **kw: Any) -> LazadaAdapter:
+def _adapter(lz: ServedPlatform, **kw: Any) -> LazadaAdapter:
     kw.setdefault("retry_budget", FAST)
     return LazadaAdapter(lz.url + "/lazada/rest", **kw)
 
@@ -116,9 +74,9 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     )
 
 
-async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> None:
+async def test_full_flow_create_read_batch_update_and_orders(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
-    await _admin(lz, "POST", f"{shop.shop_id}/webhook", json={"url": lz.url + "/hook"})
+    await lz.admin("POST", f"{shop.shop_id}/webhook", json={"url": lz.hook_url})
     adapter = _adapter(lz)
     try:
         ref = await adapter.create_listing(shop, _draft("TEE", 3))
@@ -146,7 +104,7 @@ async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> Non
         assert all(r.ok for r in stock)
         # 120 SKUs at ≤ 50 per call: 3 calls each, the minimum.
         assert adapter.calls == {"/product/price_quantity/update": 6}
-        stored = (await _admin(lz, "GET", f"{shop.shop_id}/listings"))["listings"]
+        stored = (await lz.admin("GET", f"{shop.shop_id}/listings"))["listings"]
         all_skus = [s for x in stored for s in x["skus"]]
         assert len(all_skus) == 120
         assert all(s["price"] == 25.0 and s["quantity"] == 7 for s in all_skus)
@@ -164,7 +122,7 @@ async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> Non
         assert len(page.items) == 4 and page.next_page_token == ""
 
         placed = [
-            (await _admin(lz, "POST", f"{shop.shop_id}/orders", json=body))["order_id"]
+            (await lz.admin("POST", f"{shop.shop_id}/orders", json=body))["order_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-01", "quantity": 2}]},
                 {
@@ -175,7 +133,7 @@ async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> Non
                 },
             )
         ]
-        await _admin(lz, "POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
+        await lz.admin("POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -194,10 +152,10 @@ async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> Non
 
         # Pushes (message_type 0): signed the LPM way, parsed into ORDER events.
         # Every push the sandbox queued has been answered once drain returns.
-        await webhooks.drain(lz.state.platform_shops("lazada")[int(shop.shop_id)])
-        assert len(lz.pushes) >= 4  # 1 + 2 order lines placed, 1 cancel
+        await lz.settle(shop.shop_id)
+        assert len(lz.hooks) >= 4  # 1 + 2 order lines placed, 1 cancel
         events: list[WebhookEvent] = []
-        for headers, body in lz.pushes:
+        for headers, body in lz.hooks:
             expected = push_signature(shop.app["app_key"], shop.app["app_secret"], body)
             assert headers["authorization"] == expected
             events += adapter.parse_webhook(headers, body)
@@ -208,7 +166,7 @@ async def test_full_flow_create_read_batch_update_and_orders(lz: Running) -> Non
         await adapter.aclose()
 
 
-async def test_wrong_sign_is_permanent_and_not_retried(lz: Running) -> None:
+async def test_wrong_sign_is_permanent_and_not_retried(lz: ServedPlatform) -> None:
     """Raw sign/timestamp checks: tests/unit/test_lazada_sandbox.py."""
     shop = await _new_shop(lz)
     wrong_secret = ShopAuth(
@@ -223,11 +181,11 @@ async def test_wrong_sign_is_permanent_and_not_retried(lz: Running) -> None:
     await adapter.aclose()
 
 
-async def test_expired_token_is_refreshed_once(lz: Running) -> None:
+async def test_expired_token_is_refreshed_once(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     assert shop.tokens is not None
     old = shop.tokens
-    await _admin(lz, "POST", f"{shop.shop_id}/token/expire")
+    await lz.admin("POST", f"{shop.shop_id}/token/expire")
     adapter = _adapter(lz)
     assert (await adapter.list_listings(shop)).items == []
     assert shop.tokens.access_token != old.access_token
@@ -240,58 +198,57 @@ async def test_expired_token_is_refreshed_once(lz: Running) -> None:
     await adapter.aclose()
 
 
-async def test_throttle_storm_is_survived_without_exceeding_the_limit(lz: Running) -> None:
+async def test_throttle_storm_is_survived_without_exceeding_the_limit(lz: ServedPlatform) -> None:
     limit = 10.0  # Lazada's default in the sandbox
     shop = await _new_shop(lz, rate_limit=limit)
     adapter = _adapter(lz)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(lz, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
+    await lz.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
     updates = [StockUpdate(f"STORM-{i:02d}", 3) for i in range(3)]
     results: list[ItemResult] = []
     for _ in range(8):
         results += await adapter.update_stock(shop, updates)
         await adapter.get_listing(shop, ref.external_id)
     assert all(r.ok for r in results)
-    faults = await _admin(lz, "GET", f"{shop.shop_id}/faults")
+    faults = await lz.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 5
     assert faults["rate_limited"] == 0
-    times = sorted(t for t, _ in (await _admin(lz, "GET", f"{shop.shop_id}/requests"))["requests"])
+    times = sorted(t for t, _ in (await lz.admin("GET", f"{shop.shop_id}/requests"))["requests"])
     for i, start in enumerate(times):
         assert sum(1 for t in times[i:] if t - start < 1.0) <= limit + 1
     await adapter.aclose()
 
 
-async def test_5xx_and_timeouts_are_retried(lz: Running) -> None:
+async def test_5xx_and_timeouts_are_retried(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = _adapter(lz, timeout=httpx.Timeout(0.4, connect=1.0))
     ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
-    await _admin(
-        lz,
+    await lz.admin(
         "POST",
         f"{shop.shop_id}/faults",
         json={"error_rate": 0.4, "timeout_next": 2, "hang_seconds": 1.0, "seed": 3},
     )
     for _ in range(8):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(lz, "GET", f"{shop.shop_id}/faults")
+    faults = await lz.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0 and faults["timeouts"] > 0
     assert adapter.calls["/product/item/get"] > 8
     await adapter.aclose()
 
 
-async def test_create_that_timed_out_after_storing_is_not_duplicated(lz: Running) -> None:
+async def test_create_that_timed_out_after_storing_is_not_duplicated(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = _adapter(lz, timeout=httpx.Timeout(0.4, connect=1.0))
-    await _admin(lz, "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
+    await lz.admin("POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
     assert adapter.calls["/product/create"] == 1
-    stored = (await _admin(lz, "GET", f"{shop.shop_id}/listings"))["listings"]
+    stored = (await lz.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and str(stored[0]["item_id"]) == ref.external_id
     assert set(ref.variant_ids) == {"ONCE-00", "ONCE-01", "ONCE-02"}
     await adapter.aclose()
 
 
-async def test_permanent_platform_error_is_not_retried(lz: Running) -> None:
+async def test_permanent_platform_error_is_not_retried(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = _adapter(lz)
     with pytest.raises(AdapterError) as caught:
@@ -301,7 +258,7 @@ async def test_permanent_platform_error_is_not_retried(lz: Running) -> None:
     await adapter.aclose()
 
 
-async def test_authorize_and_exchange_code(lz: Running) -> None:
+async def test_authorize_and_exchange_code(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = _adapter(lz)
     url = adapter.authorization_url(shop, "https://app.example/cb", "st-1")
