@@ -1,16 +1,20 @@
-"""The Shopee adapter against the sandbox over real HTTP (uvicorn in-process)."""
+"""The Shopee adapter against the Shopee sandbox over real HTTP (uvicorn in-process).
+
+The app mounts only the Shopee routes (tests.support.sandbox_admin)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 
+from sandbox import shopee
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ItemResult,
     ListingDraft,
@@ -19,50 +23,32 @@ from services.sync.adapters.base import (
     PriceUpdate,
     ShopAuth,
     StockUpdate,
-    TokenPair,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopee import ShopeeAdapter, _Target
 from services.sync.adapters.shopee.signing import api_sign, shop_base_string
-from tests.integration.sandbox.conftest import RunningSandbox
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import shopee_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
 
 
-async def _new_shop(sandbox: RunningSandbox, rate_limit: float = 50.0) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.post("/_sandbox/shopee/shops", json={"rate_limit": rate_limit})
-    assert r.status_code == 201
-    creds = r.json()
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("shopee", shopee.admin_routes, shopee.api_routes) as served:
+        yield served
+
+
+async def _new_shop(sandbox: ServedPlatform, rate_limit: float = 50.0) -> ShopAuth:
+    creds = await sandbox.create_shop(rate_limit=rate_limit)
     assert {"partner_id", "partner_key", "shop_id", "access_token", "refresh_token"} <= set(creds)
-    return ShopAuth(
-        platform=Platform.SHOPEE,
-        shop_id=str(creds["shop_id"]),
-        app={
-            "partner_id": str(creds["partner_id"]),
-            "partner_key": creds["partner_key"],
-            "currency": "SGD",
-        },
-        tokens=TokenPair(
-            creds["access_token"],
-            creds["refresh_token"],
-            datetime.now(UTC) + timedelta(seconds=creds["expire_in"]),
-        ),
-        rate_limit=rate_limit,
-    )
+    return shopee_auth(creds, rate_limit, currency="SGD")
 
 
-async def _admin(sandbox: RunningSandbox, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.request(method, f"/_sandbox/shopee/shops/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-def _adapter(sandbox: RunningSandbox, **kw: Any) -> ShopeeAdapter:
+def _adapter(sandbox: ServedPlatform, **kw: Any) -> ShopeeAdapter:
     kw.setdefault("retry_budget", FAST)
     return ShopeeAdapter(sandbox.url + "/shopee", **kw)
 
@@ -84,7 +70,7 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     )
 
 
-async def test_full_flow_create_read_batch_update_and_orders(sandbox: RunningSandbox) -> None:
+async def test_full_flow_create_read_batch_update_and_orders(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     try:
@@ -122,7 +108,7 @@ async def test_full_flow_create_read_batch_update_and_orders(sandbox: RunningSan
             "/api/v2/product/update_price": 4,
             "/api/v2/product/update_stock": 4,
         }
-        stored = (await _admin(sandbox, "GET", f"{shop.shop_id}/listings"))["listings"]
+        stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
         models = [m for x in stored for m in x["models"]]
         assert len(models) == 120
         assert all(m["price"] == 25.0 and m["stock"] == 7 for m in models)
@@ -140,7 +126,7 @@ async def test_full_flow_create_read_batch_update_and_orders(sandbox: RunningSan
         await fresh.aclose()
 
         placed = [
-            (await _admin(sandbox, "POST", f"{shop.shop_id}/orders", json=body))["order_id"]
+            (await sandbox.admin("POST", f"{shop.shop_id}/orders", json=body))["order_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-01", "quantity": 2}]},
                 {
@@ -151,7 +137,7 @@ async def test_full_flow_create_read_batch_update_and_orders(sandbox: RunningSan
                 },
             )
         ]
-        await _admin(sandbox, "POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
+        await sandbox.admin("POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -172,7 +158,7 @@ async def test_full_flow_create_read_batch_update_and_orders(sandbox: RunningSan
 
 
 def _signed_url(
-    sandbox: RunningSandbox, shop: ShopAuth, path: str, *, timestamp: int, key: str
+    sandbox: ServedPlatform, shop: ShopAuth, path: str, *, timestamp: int, key: str
 ) -> str:
     assert shop.tokens is not None
     partner_id = shop.app["partner_id"]
@@ -185,7 +171,7 @@ def _signed_url(
     )
 
 
-async def test_sign_and_timestamp_checks(sandbox: RunningSandbox) -> None:
+async def test_sign_and_timestamp_checks(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     path = "/api/v2/product/get_item_list"
     key = shop.app["partner_key"]
@@ -240,11 +226,11 @@ async def test_sign_and_timestamp_checks(sandbox: RunningSandbox) -> None:
     await adapter.aclose()
 
 
-async def test_expired_token_is_refreshed_once(sandbox: RunningSandbox) -> None:
+async def test_expired_token_is_refreshed_once(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     assert shop.tokens is not None
     old = shop.tokens
-    await _admin(sandbox, "POST", f"{shop.shop_id}/token/expire")
+    await sandbox.admin("POST", f"{shop.shop_id}/token/expire")
     adapter = _adapter(sandbox)
     page = await adapter.list_listings(shop)
     assert page.items == []
@@ -260,24 +246,24 @@ async def test_expired_token_is_refreshed_once(sandbox: RunningSandbox) -> None:
 
 
 async def test_throttle_storm_is_survived_without_exceeding_the_limit(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     limit = 20.0
     shop = await _new_shop(sandbox, rate_limit=limit)
     adapter = _adapter(sandbox)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(sandbox, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
     updates = [StockUpdate(f"STORM-{i:02d}", 3) for i in range(3)]
     results: list[ItemResult] = []
     for _ in range(10):
         results += await adapter.update_stock(shop, updates)
         await adapter.get_listing(shop, ref.external_id)
     assert all(r.ok for r in results)
-    faults = await _admin(sandbox, "GET", f"{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 5
     assert faults["rate_limited"] == 0  # the shop's real limit was never hit
     times = sorted(
-        t for t, _ in (await _admin(sandbox, "GET", f"{shop.shop_id}/requests"))["requests"]
+        t for t, _ in (await sandbox.admin("GET", f"{shop.shop_id}/requests"))["requests"]
     )
     for i, start in enumerate(times):
         in_window = sum(1 for t in times[i:] if t - start < 1.0)
@@ -285,12 +271,11 @@ async def test_throttle_storm_is_survived_without_exceeding_the_limit(
     await adapter.aclose()
 
 
-async def test_5xx_and_timeouts_are_retried(sandbox: RunningSandbox) -> None:
+async def test_5xx_and_timeouts_are_retried(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
     ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
-    await _admin(
-        sandbox,
+    await sandbox.admin(
         "POST",
         f"{shop.shop_id}/faults",
         json={"error_rate": 0.4, "timeout_rate": 0.1, "hang_seconds": 1.0, "seed": 3},
@@ -298,33 +283,31 @@ async def test_5xx_and_timeouts_are_retried(sandbox: RunningSandbox) -> None:
     for _ in range(8):
         listing = await adapter.get_listing(shop, ref.external_id)
         assert len(listing.variants) == 3
-    faults = await _admin(sandbox, "GET", f"{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0 and faults["timeouts"] > 0
     calls = adapter.calls["/api/v2/product/get_item_base_info"]
     assert calls > 8  # retried
-    await _admin(
-        sandbox, "POST", f"{shop.shop_id}/faults", json={"error_rate": 0, "timeout_rate": 0}
-    )
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json={"error_rate": 0, "timeout_rate": 0})
     await adapter.aclose()
 
 
 async def test_create_that_timed_out_after_storing_is_not_duplicated(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
-    await _admin(
-        sandbox, "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1.0}
+    await sandbox.admin(
+        "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1.0}
     )
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
     assert adapter.calls["/api/v2/product/add_item"] == 1
-    stored = (await _admin(sandbox, "GET", f"{shop.shop_id}/listings"))["listings"]
+    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and stored[0]["item_id"] == int(ref.external_id)
     assert len(stored[0]["models"]) == 3
     await adapter.aclose()
 
 
-async def test_permanent_platform_error_is_not_retried(sandbox: RunningSandbox) -> None:
+async def test_permanent_platform_error_is_not_retried(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     # A SKU the adapter still maps to an item the platform no longer has.
@@ -337,7 +320,7 @@ async def test_permanent_platform_error_is_not_retried(sandbox: RunningSandbox) 
     await adapter.aclose()
 
 
-async def test_authorize_and_exchange_code(sandbox: RunningSandbox) -> None:
+async def test_authorize_and_exchange_code(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     url = adapter.authorization_url(shop, "https://app.example/cb", "st-1")
