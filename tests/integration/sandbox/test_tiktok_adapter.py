@@ -1,13 +1,12 @@
 """The TikTok Shop adapter against the sandbox over real HTTP (uvicorn in-process).
 
-The shared `sandbox` fixture's app does not mount TikTok yet, so this module serves its
-own Starlette app: `sandbox.tiktok` admin and API routes over a `SandboxState`.
+The app mounts only the TikTok Shop routes (tests.support.sandbox_admin), so this test
+does not depend on the other platforms being mounted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -16,14 +15,9 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from sandbox import tiktok
-from sandbox.state import SandboxState
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ListingDraft,
     ListingVariant,
@@ -32,13 +26,13 @@ from services.sync.adapters.base import (
     PriceUpdate,
     ShopAuth,
     StockUpdate,
-    TokenPair,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok import TikTokAdapter, _Target
 from services.sync.adapters.tiktok.signing import sign
-from tests.integration.sandbox.conftest import RunningSandbox
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import tiktok_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -47,59 +41,19 @@ PRODUCTS = "/product/202309/products"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def tts() -> AsyncIterator[RunningSandbox]:
-    state = SandboxState(seed=7)
-    app = Starlette(
-        routes=[
-            Mount("/_sandbox", routes=tiktok.admin_routes(state)),
-            Mount("/tiktok", routes=tiktok.api_routes(state)),
-        ]
-    )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "sandbox did not start"
-    yield RunningSandbox(f"http://127.0.0.1:{sock.getsockname()[1]}", state)
-    server.should_exit = True
-    await task
-    sock.close()
+async def tts() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("tiktok", tiktok.admin_routes, tiktok.api_routes) as served:
+        yield served
 
 
-async def _new_shop(sb: RunningSandbox, rate_limit: float = 50.0, cipher: bool = True) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=sb.url) as admin:
-        r = await admin.post("/_sandbox/tiktok/shops", json={"rate_limit": rate_limit})
-    assert r.status_code == 201
-    c = r.json()
+async def _new_shop(sb: ServedPlatform, rate_limit: float = 50.0, cipher: bool = True) -> ShopAuth:
+    c = await sb.create_shop(rate_limit=rate_limit)
     names = {"app_key", "app_secret", "shop_id", "shop_cipher", "access_token", "refresh_token"}
     assert names <= set(c)
-    app = {
-        "app_key": c["app_key"],
-        "app_secret": c["app_secret"],
-        "currency": c["currency"],
-        "region": c["region"],
-        "warehouse_id": c["warehouse_id"],
-    }
-    if cipher:
-        app["shop_cipher"] = c["shop_cipher"]
-    expires = datetime.fromtimestamp(c["access_token_expire_in"], UTC)
-    tokens = TokenPair(c["access_token"], c["refresh_token"], expires)
-    return ShopAuth(Platform.TIKTOK_SHOP, str(c["shop_id"]), app, tokens, rate_limit)
+    return tiktok_auth(c, rate_limit, cipher=cipher)
 
 
-async def _admin(sb: RunningSandbox, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=sb.url) as admin:
-        r = await admin.request(method, f"/_sandbox/tiktok/shops/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-def _adapter(sb: RunningSandbox, **kw: Any) -> TikTokAdapter:
+def _adapter(sb: ServedPlatform, **kw: Any) -> TikTokAdapter:
     kw.setdefault("retry_budget", FAST)
     return TikTokAdapter(sb.url + "/tiktok", sb.url + "/tiktok", **kw)
 
@@ -123,7 +77,7 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     )
 
 
-async def test_full_flow_create_read_batch_update_and_orders(tts: RunningSandbox) -> None:
+async def test_full_flow_create_read_batch_update_and_orders(tts: ServedPlatform) -> None:
     shop = await _new_shop(tts)
     adapter = _adapter(tts)
     _: MarketplaceAdapter = adapter
@@ -156,7 +110,7 @@ async def test_full_flow_create_read_batch_update_and_orders(tts: RunningSandbox
         stock = await adapter.update_stock(shop, [StockUpdate(s, 7) for s in skus])
         assert all(r.ok for r in stock)
         assert sum(adapter.calls.values()) == 6  # one price and one stock call per product
-        stored = (await _admin(tts, "GET", f"{shop.shop_id}/listings"))["listings"]
+        stored = (await tts.admin("GET", f"{shop.shop_id}/listings"))["listings"]
         all_skus = [s for x in stored for s in x["skus"]]
         assert len(all_skus) == 120
         assert all(s["price"] == 25.0 and s["stock"] == 7 for s in all_skus)
@@ -174,7 +128,7 @@ async def test_full_flow_create_read_batch_update_and_orders(tts: RunningSandbox
         await fresh.aclose()
 
         placed = [
-            (await _admin(tts, "POST", f"{shop.shop_id}/orders", json=body))["order_id"]
+            (await tts.admin("POST", f"{shop.shop_id}/orders", json=body))["order_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-001", "quantity": 2}]},
                 {
@@ -185,7 +139,7 @@ async def test_full_flow_create_read_batch_update_and_orders(tts: RunningSandbox
                 },
             )
         ]
-        await _admin(tts, "POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
+        await tts.admin("POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -206,7 +160,7 @@ async def test_full_flow_create_read_batch_update_and_orders(tts: RunningSandbox
 
 
 def _url(
-    sb: RunningSandbox, shop: ShopAuth, *, ts: int, secret: str, path: str = PRODUCTS + "/search"
+    sb: ServedPlatform, shop: ShopAuth, *, ts: int, secret: str, path: str = PRODUCTS + "/search"
 ) -> str:
     query = [
         ("app_key", shop.app["app_key"]),
@@ -222,7 +176,7 @@ def _url(
     )
 
 
-async def test_sign_and_timestamp_checks(tts: RunningSandbox) -> None:
+async def test_sign_and_timestamp_checks(tts: ServedPlatform) -> None:
     shop = await _new_shop(tts)
     assert shop.tokens is not None
     headers = {"x-tts-access-token": shop.tokens.access_token, "content-type": "application/json"}
@@ -250,7 +204,7 @@ async def test_sign_and_timestamp_checks(tts: RunningSandbox) -> None:
         # Past the shop's limit on one API: 429 with TikTok's code. The limit drops to one
         # request per 1000 s first, so the burst exceeds it however slowly a busy machine
         # sends it (80 requests against the default 50 req/s sometimes did not).
-        await _admin(tts, "POST", f"{shop.shop_id}/faults", json={"rate_limit": 0.001})
+        await tts.admin("POST", f"{shop.shop_id}/faults", json={"rate_limit": 0.001})
         answers = await asyncio.gather(*(post(no_cipher) for _ in range(5)))
         assert sorted(r.status_code for r in answers) == [200, 429, 429, 429, 429]
         throttled = [r.json() for r in answers if r.status_code == 429]
@@ -268,7 +222,7 @@ async def test_sign_and_timestamp_checks(tts: RunningSandbox) -> None:
     await adapter.aclose()
 
 
-async def test_authorize_exchange_and_refresh(tts: RunningSandbox) -> None:
+async def test_authorize_exchange_and_refresh(tts: ServedPlatform) -> None:
     shop = await _new_shop(tts, cipher=False)  # the cipher comes from /authorization/202309/shops
     adapter = _adapter(tts)
     url = adapter.authorization_url(shop, "https://app.example/cb", "st-1")
@@ -286,7 +240,7 @@ async def test_authorize_exchange_and_refresh(tts: RunningSandbox) -> None:
     assert reused.value.kind is FailureKind.AUTH
 
     old = shop.tokens
-    await _admin(tts, "POST", f"{shop.shop_id}/token/expire")
+    await tts.admin("POST", f"{shop.shop_id}/token/expire")
     assert (await adapter.list_listings(shop)).items == []
     assert shop.tokens.access_token != old.access_token
     assert adapter.calls["/api/v2/token/refresh"] == 1
@@ -297,47 +251,45 @@ async def test_authorize_exchange_and_refresh(tts: RunningSandbox) -> None:
     await adapter.aclose()
 
 
-async def test_throttle_storm_is_survived_without_exceeding_the_limit(tts: RunningSandbox) -> None:
+async def test_throttle_storm_is_survived_without_exceeding_the_limit(tts: ServedPlatform) -> None:
     limit = 20.0
     shop = await _new_shop(tts, rate_limit=limit)
     adapter = _adapter(tts)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(tts, "POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
+    await tts.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 5})
     updates = [StockUpdate(f"STORM-{i:03d}", 3) for i in range(3)]
     for _ in range(10):
         assert all(r.ok for r in await adapter.update_stock(shop, updates))
         await adapter.get_listing(shop, ref.external_id)
-    faults = await _admin(tts, "GET", f"{shop.shop_id}/faults")
+    faults = await tts.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 5 and faults["rate_limited"] == 0
-    times = sorted(t for t, _ in (await _admin(tts, "GET", f"{shop.shop_id}/requests"))["requests"])
+    times = sorted(t for t, _ in (await tts.admin("GET", f"{shop.shop_id}/requests"))["requests"])
     for i, start in enumerate(times):
         assert sum(1 for t in times[i:] if t - start < 1.0) <= limit + 1
     await adapter.aclose()
 
 
 async def test_5xx_and_timeouts_are_retried_and_create_is_not_duplicated(
-    tts: RunningSandbox,
+    tts: ServedPlatform,
 ) -> None:
     shop = await _new_shop(tts)
     adapter = _adapter(tts, timeout=httpx.Timeout(0.4, connect=1.0))
-    await _admin(
-        tts, "POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1.0}
-    )
+    await tts.admin("POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1.0})
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
     assert adapter.calls[PRODUCTS] == 1
-    stored = (await _admin(tts, "GET", f"{shop.shop_id}/listings"))["listings"]
+    stored = (await tts.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and stored[0]["product_id"] == ref.external_id
-    await _admin(tts, "POST", f"{shop.shop_id}/faults", json={"error_rate": 0.4, "seed": 3})
+    await tts.admin("POST", f"{shop.shop_id}/faults", json={"error_rate": 0.4, "seed": 3})
     for _ in range(8):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(tts, "GET", f"{shop.shop_id}/faults")
+    faults = await tts.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0
     assert adapter.calls[f"{PRODUCTS}/{ref.external_id}"] > 8  # retried
-    await _admin(tts, "POST", f"{shop.shop_id}/faults", json={"error_rate": 0})
+    await tts.admin("POST", f"{shop.shop_id}/faults", json={"error_rate": 0})
     await adapter.aclose()
 
 
-async def test_permanent_errors_and_partial_failures(tts: RunningSandbox) -> None:
+async def test_permanent_errors_and_partial_failures(tts: ServedPlatform) -> None:
     shop = await _new_shop(tts)
     adapter = _adapter(tts)
     ref = await adapter.create_listing(shop, _draft("P", 2))
