@@ -1,29 +1,22 @@
-"""The Tokopedia adapter against the sandbox over real HTTP (own app: app.py lacks /tokopedia)."""
+"""The Tokopedia adapter against the Tokopedia sandbox over real HTTP (uvicorn in-process).
+
+The app mounts only the Tokopedia routes (tests.support.sandbox_admin)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount, Route
 
-from sandbox import tokopedia, webhooks
-from sandbox.state import SandboxState
+from sandbox import tokopedia
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ListingDraft,
     ListingVariant,
@@ -38,66 +31,29 @@ from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import TokopediaAdapter
 from services.sync.adapters.tokopedia.webhooks import verify
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import tokopedia_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
 
 
-@dataclass
-class Running:
-    url: str
-    state: SandboxState
-    hooks: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def sandbox() -> AsyncIterator[Running]:
-    state = SandboxState(seed=7)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    running = Running(f"http://127.0.0.1:{sock.getsockname()[1]}", state)
-
-    async def hook(request: Request) -> Response:
-        running.hooks.append((dict(request.headers), await request.body()))
-        return Response(status_code=200)
-
-    app = Starlette(
-        routes=[
-            Route("/hook", hook, methods=["POST"]),
-            Mount("/_sandbox", routes=tokopedia.admin_routes(state)),
-            Mount("/tokopedia", routes=tokopedia.api_routes(state)),
-        ]
-    )
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started
-    yield running
-    server.should_exit = True
-    await task
-    sock.close()
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("tokopedia", tokopedia.admin_routes, tokopedia.api_routes) as served:
+        yield served
 
 
-async def _admin(sandbox: Running, method: str, path: str, **kw: Any) -> Any:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.request(method, f"/_sandbox/tokopedia/{path}", **kw)
-    assert r.status_code < 300, r.text
-    return r.json()
-
-
-async def _new_shop(sandbox: Running, rate_limit: float = 5.0) -> tuple[ShopAuth, dict[str, Any]]:
-    creds = await _admin(sandbox, "POST", "shops", json={"rate_limit": rate_limit})
+async def _new_shop(
+    sandbox: ServedPlatform, rate_limit: float = 5.0
+) -> tuple[ShopAuth, dict[str, Any]]:
+    creds = await sandbox.create_shop(rate_limit=rate_limit)
     assert {"client_id", "client_secret", "fs_id", "shop_id", "webhook_secret"} <= set(creds)
-    app = {k: str(creds[k]) for k in ("client_id", "client_secret", "fs_id")}
-    shop = ShopAuth(Platform.TOKOPEDIA, str(creds["shop_id"]), app, rate_limit=rate_limit)
-    return shop, creds
+    return tokopedia_auth(creds, rate_limit), creds
 
 
-def _adapter(sandbox: Running, **kw: Any) -> TokopediaAdapter:
+def _adapter(sandbox: ServedPlatform, **kw: Any) -> TokopediaAdapter:
     kw.setdefault("retry_budget", FAST)
     return TokopediaAdapter(sandbox.url + "/tokopedia", **kw)
 
@@ -111,7 +67,7 @@ def _draft(prefix: str, count: int) -> ListingDraft:
     return ListingDraft(prefix, title, "A product", "562", "", [], ["Variant"], variants, 300)
 
 
-async def test_full_flow(sandbox: Running) -> None:
+async def test_full_flow(sandbox: ServedPlatform) -> None:
     shop, creds = await _new_shop(sandbox, rate_limit=100)
     adapter: MarketplaceAdapter = _adapter(sandbox)
     assert isinstance(adapter, TokopediaAdapter)
@@ -150,7 +106,7 @@ async def test_full_flow(sandbox: Running) -> None:
             f"/inventory/v1/fs/{fs}/stock/update": 2,
         }
         assert adapter.throttled_items == 0
-        stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+        stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
         variants = [v for x in stored for v in x["variants"]]
         assert len(variants) == 120
         assert all(v["price"] == 25_000 and v["stock"] == 7 for v in variants)
@@ -164,10 +120,10 @@ async def test_full_flow(sandbox: Running) -> None:
         page = await adapter.list_listings(shop)
         assert len(page.items) == 4 and page.next_page_token == ""
 
-        hook = {"url": sandbox.url + "/hook"}
-        await _admin(sandbox, "POST", f"shops/{shop.shop_id}/webhook", json=hook)
+        hook = {"url": sandbox.hook_url}
+        await sandbox.admin("POST", f"{shop.shop_id}/webhook", json=hook)
         placed = [
-            (await _admin(sandbox, "POST", f"shops/{shop.shop_id}/orders", json=body))["order_id"]
+            (await sandbox.admin("POST", f"{shop.shop_id}/orders", json=body))["order_id"]
             for body in (
                 {"lines": [{"seller_sku": "TEE-01", "quantity": 2}]},
                 {
@@ -178,7 +134,7 @@ async def test_full_flow(sandbox: Running) -> None:
                 },
             )
         ]
-        await _admin(sandbox, "POST", f"shops/{shop.shop_id}/orders/{placed[0]}/cancel")
+        await sandbox.admin("POST", f"{shop.shop_id}/orders/{placed[0]}/cancel")
         now = datetime.now(UTC)
         orders = await adapter.list_orders(
             shop, now - timedelta(hours=1), now + timedelta(minutes=1)
@@ -193,7 +149,7 @@ async def test_full_flow(sandbox: Running) -> None:
         assert [o.order_id for o in await adapter.get_orders(shop, [placed[1]])] == [placed[1]]
 
         # Every notification the sandbox queued has been answered once drain returns.
-        await webhooks.drain(sandbox.state.platform_shops("tokopedia")[int(shop.shop_id)])
+        await sandbox.settle(shop.shop_id)
         assert len(sandbox.hooks) == 3  # placed, placed, cancelled
         headers, body = next(
             (h, b)
@@ -210,7 +166,7 @@ async def test_full_flow(sandbox: Running) -> None:
         await adapter.aclose()
 
 
-async def test_stock_is_paced_by_the_per_item_limit(sandbox: Running) -> None:
+async def test_stock_is_paced_by_the_per_item_limit(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox, rate_limit=5)  # the platform default: 5 items/s
     adapter = _adapter(sandbox)
     await adapter.create_listing(shop, _draft("SLOW", 12))
@@ -223,18 +179,18 @@ async def test_stock_is_paced_by_the_per_item_limit(sandbox: Running) -> None:
     path = next(p for p in adapter.calls if p.endswith("/stock/update"))
     assert adapter.calls[path] == 3  # 4 items per call: one under the burst of 5
     assert elapsed >= (12 - 1) / 5 - 0.1  # 12 tokens at 5/s, capacity 1
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["rate_limited"] == 0
     await adapter.aclose()
 
 
-async def test_bad_and_expired_tokens(sandbox: Running) -> None:
+async def test_bad_and_expired_tokens(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     assert await adapter.find_listing_by_seller_sku(shop, "X") is None  # fetched a token first
     assert shop.tokens is not None
     old = shop.tokens.access_token
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/token/expire")
+    await sandbox.admin("POST", f"{shop.shop_id}/token/expire")
     assert await adapter.find_listing_by_seller_sku(shop, "X") is None
     assert shop.tokens.access_token != old
     assert adapter.calls["/token"] == 2  # first token, then one refresh after the 401
@@ -246,46 +202,48 @@ async def test_bad_and_expired_tokens(sandbox: Running) -> None:
     await adapter.aclose()
 
 
-async def test_throttle_storm_honours_ratelimit_headers(sandbox: Running) -> None:
+async def test_throttle_storm_honours_ratelimit_headers(sandbox: ServedPlatform) -> None:
     shop, _ = await _new_shop(sandbox, rate_limit=20)
     adapter = _adapter(sandbox)
     ref = await adapter.create_listing(shop, _draft("STORM", 3))
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json={"throttle_storm": 3})
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 3})
     for _ in range(3):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["throttled"] == 3 and faults["rate_limited"] == 0
     await adapter.aclose()
 
 
-async def test_5xx_and_timeouts_are_retried(sandbox: Running) -> None:
+async def test_5xx_and_timeouts_are_retried(sandbox: ServedPlatform) -> None:
     shop, creds = await _new_shop(sandbox, rate_limit=50)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
     ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
     switches = {"error_rate": 0.4, "timeout_rate": 0.1, "hang_seconds": 1.0, "seed": 3}
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json=switches)
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
     for _ in range(6):
         assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
-    faults = await _admin(sandbox, "GET", f"shops/{shop.shop_id}/faults")
+    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
     assert faults["server_errors"] > 0
     assert adapter.calls[f"/inventory/v1/fs/{creds['fs_id']}/product/info"] > 12
     await adapter.aclose()
 
 
-async def test_create_that_timed_out_after_storing_is_not_duplicated(sandbox: Running) -> None:
+async def test_create_that_timed_out_after_storing_is_not_duplicated(
+    sandbox: ServedPlatform,
+) -> None:
     shop, creds = await _new_shop(sandbox, rate_limit=50)
     adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
     await adapter.refresh_token(shop)
     switches = {"timeout_next": 1, "hang_seconds": 1.0}
-    await _admin(sandbox, "POST", f"shops/{shop.shop_id}/faults", json=switches)
+    await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
     ref = await adapter.create_listing(shop, _draft("ONCE", 3))
     assert adapter.calls[f"/v3/products/fs/{creds['fs_id']}/create"] == 1
-    stored = (await _admin(sandbox, "GET", f"shops/{shop.shop_id}/listings"))["listings"]
+    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
     await adapter.aclose()
 
 
-async def test_permanent_errors_are_not_retried(sandbox: Running) -> None:
+async def test_permanent_errors_are_not_retried(sandbox: ServedPlatform) -> None:
     shop, creds = await _new_shop(sandbox)
     adapter = _adapter(sandbox)
     with pytest.raises(AdapterError) as caught:
