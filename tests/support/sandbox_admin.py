@@ -79,6 +79,17 @@ class ServedPlatform:
         answer: dict[str, Any] = r.json()
         return answer
 
+    async def listings(self, shop_id: int | str) -> list[dict[str, Any]]:
+        """`GET shops/<shop_id>/listings`: the shop's listings as the sandbox stores them."""
+        r = await self.admin_call("GET", f"{shop_id}/listings")
+        assert r.status_code == 200, r.text
+        listings: list[dict[str, Any]] = r.json()["listings"]
+        return listings
+
+    def requests(self, shop_id: int | str) -> list[str]:
+        """The paths of every API request the shop has received, oldest first."""
+        return [path for _, path in self.shop(shop_id).requests]
+
     def shop(self, shop_id: int | str) -> Shop:
         """The sandbox's record of a shop."""
         found = self.state.shop(self.platform, int(shop_id))

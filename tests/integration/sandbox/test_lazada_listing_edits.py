@@ -8,22 +8,21 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from sandbox.lazada.harness import create_app, serve
-from sandbox.state import SandboxState
+from sandbox import lazada
 from services.common.money import Money
-from services.common.platforms import Platform
-from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth, TokenPair
+from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.lazada import LazadaAdapter
 from services.sync.adapters.lazada.signing import api_sign
 from services.sync.adapters.retry import RetryBudget
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import lazada_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -31,48 +30,14 @@ FAST = RetryBudget(attempts=4, seconds=20, initial_backoff=0.05, max_backoff=0.2
 IMG = "https://img.example.com/"
 
 
-class Running:
-    def __init__(self) -> None:
-        self.url = ""
-        self.state = SandboxState(seed=11)
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def lz() -> AsyncIterator[Running]:
-    running = Running()
-    async with serve(create_app(running.state, [])) as url:
-        running.url = url
-        yield running
+async def lz() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("lazada", lazada.admin_routes, lazada.api_routes, seed=11) as sp:
+        yield sp
 
 
-async def _new_shop(lz: Running) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=lz.url) as admin:
-        r = await admin.post("/_sandbox/lazada/shops", json={"rate_limit": 50})
-    assert r.status_code == 201
-    c = r.json()
-    return ShopAuth(
-        platform=Platform.LAZADA,
-        shop_id=c["seller_id"],
-        app={"app_key": c["app_key"], "app_secret": c["app_secret"], "currency": "SGD"},
-        tokens=TokenPair(
-            c["access_token"],
-            c["refresh_token"],
-            datetime.now(UTC) + timedelta(seconds=c["expires_in"]),
-        ),
-        rate_limit=50,
-    )
-
-
-async def _stored(lz: Running, shop: ShopAuth) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=lz.url) as admin:
-        r = await admin.get(f"/_sandbox/lazada/shops/{shop.shop_id}/listings")
-    assert r.status_code == 200
-    listings: list[dict[str, Any]] = r.json()["listings"]
-    return listings
-
-
-def _requests(lz: Running, shop: ShopAuth) -> list[str]:
-    return [path for _, path in lz.state.shops["lazada"][int(shop.shop_id)].requests]
+async def _new_shop(lz: ServedPlatform) -> ShopAuth:
+    return lazada_auth(await lz.create_shop(rate_limit=50), 50)
 
 
 def _draft(prefix: str) -> ListingDraft:
@@ -93,7 +58,7 @@ def _draft(prefix: str) -> ListingDraft:
 
 
 async def test_update_listing_sends_attributes_images_weight_then_prices_and_stock(
-    lz: Running,
+    lz: ServedPlatform,
 ) -> None:
     shop = await _new_shop(lz)
     adapter = LazadaAdapter(lz.url + "/lazada/rest", retry_budget=FAST)
@@ -129,7 +94,7 @@ async def test_update_listing_sends_attributes_images_weight_then_prices_and_sto
             ("ED-M", Money("SGD", 1999), 41),
             ("ED-L", Money("SGD", 1999), 42),
         }
-        [stored] = await _stored(lz, shop)
+        [stored] = await lz.listings(shop.shop_id)
         assert stored["attributes"] == {
             "name": "Shirt ED, organic cotton",
             "description": "<p>Organic cotton, relaxed fit</p>",
@@ -142,14 +107,14 @@ async def test_update_listing_sends_attributes_images_weight_then_prices_and_sto
         await adapter.aclose()
 
 
-async def test_a_draft_without_images_keeps_the_listings_images(lz: Running) -> None:
+async def test_a_draft_without_images_keeps_the_listings_images(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = LazadaAdapter(lz.url + "/lazada/rest", retry_budget=FAST)
     try:
         draft = _draft("KI")
         ref = await adapter.create_listing(shop, draft)
         await adapter.update_listing(shop, ref, replace(draft, title="Shirt KI v2", images=[]))
-        [stored] = await _stored(lz, shop)
+        [stored] = await lz.listings(shop.shop_id)
         assert stored["attributes"]["name"] == "Shirt KI v2"
         assert stored["images"] == [IMG + "a.jpg"]
     finally:
@@ -168,23 +133,23 @@ async def test_a_draft_without_images_keeps_the_listings_images(lz: Running) -> 
     ],
 )
 async def test_invalid_edits_fail_permanent_without_a_request(
-    lz: Running, change: dict[str, Any], message: str
+    lz: ServedPlatform, change: dict[str, Any], message: str
 ) -> None:
     shop = await _new_shop(lz)
     adapter = LazadaAdapter(lz.url + "/lazada/rest", retry_budget=FAST)
     try:
         draft = _draft("IV")
         ref = await adapter.create_listing(shop, draft)
-        before = _requests(lz, shop)
+        before = lz.requests(shop.shop_id)
         with pytest.raises(AdapterError, match=message) as info:
             await adapter.update_listing(shop, ref, replace(draft, **change))
         assert info.value.kind is FailureKind.PERMANENT
-        assert _requests(lz, shop) == before
+        assert lz.requests(shop.shop_id) == before
     finally:
         await adapter.aclose()
 
 
-async def test_a_changed_sku_set_is_refused_before_any_write(lz: Running) -> None:
+async def test_a_changed_sku_set_is_refused_before_any_write(lz: ServedPlatform) -> None:
     shop = await _new_shop(lz)
     adapter = LazadaAdapter(lz.url + "/lazada/rest", retry_budget=FAST)
     try:
@@ -192,7 +157,7 @@ async def test_a_changed_sku_set_is_refused_before_any_write(lz: Running) -> Non
         ref = await adapter.create_listing(shop, draft)
         extra = ListingVariant("VS-XL", ["XL"], Money("SGD", 1600), 1)
         for variants in ([*draft.variants, extra], list(draft.variants[:2])):
-            before = _requests(lz, shop)
+            before = lz.requests(shop.shop_id)
             with pytest.raises(AdapterError, match="variant set is not supported") as info:
                 await adapter.update_listing(
                     shop, ref, replace(draft, title="Renamed", variants=variants)
@@ -200,8 +165,8 @@ async def test_a_changed_sku_set_is_refused_before_any_write(lz: Running) -> Non
             assert info.value.kind is FailureKind.PERMANENT
             assert info.value.code == "unsupported"
             # Only the read of the current listing reached the platform.
-            assert _requests(lz, shop)[len(before) :] == ["/product/item/get"]
-        [stored] = await _stored(lz, shop)
+            assert lz.requests(shop.shop_id)[len(before) :] == ["/product/item/get"]
+        [stored] = await lz.listings(shop.shop_id)
         assert stored["attributes"]["name"] == "Shirt VS"
         assert [s["SellerSku"] for s in stored["skus"]] == ["VS-S", "VS-M", "VS-L"]
     finally:
@@ -211,7 +176,7 @@ async def test_a_changed_sku_set_is_refused_before_any_write(lz: Running) -> Non
 # -- the sandbox's /product/update, called directly (signed as §4.1 says) -------------
 
 
-async def _update(lz: Running, shop: ShopAuth, document: str) -> dict[str, Any]:
+async def _update(lz: ServedPlatform, shop: ShopAuth, document: str) -> dict[str, Any]:
     assert shop.tokens is not None
     params = {
         "app_key": shop.app["app_key"],
@@ -232,19 +197,19 @@ def _doc(product: dict[str, Any]) -> str:
     return json.dumps({"Request": {"Product": product}})
 
 
-async def _created(lz: Running, prefix: str) -> tuple[ShopAuth, dict[str, Any]]:
+async def _created(lz: ServedPlatform, prefix: str) -> tuple[ShopAuth, dict[str, Any]]:
     shop = await _new_shop(lz)
     adapter = LazadaAdapter(lz.url + "/lazada/rest", retry_budget=FAST)
     try:
         await adapter.create_listing(shop, _draft(prefix))
     finally:
         await adapter.aclose()
-    [stored] = await _stored(lz, shop)
+    [stored] = await lz.listings(shop.shop_id)
     return shop, stored
 
 
 async def test_sandbox_refuses_what_updateproduct_refuses_and_changes_nothing(
-    lz: Running,
+    lz: ServedPlatform,
 ) -> None:
     shop, stored = await _created(lz, "SB")
     item, sku_id = stored["item_id"], stored["skus"][0]["SkuId"]
@@ -267,10 +232,10 @@ async def test_sandbox_refuses_what_updateproduct_refuses_and_changes_nothing(
         product.setdefault("Attributes", {"name": "Should not be stored"})
         answer = await _update(lz, shop, _doc(product))
         assert answer["code"] == code, (product, answer)
-    assert await _stored(lz, shop) == [stored]
+    assert await lz.listings(shop.shop_id) == [stored]
 
 
-async def test_sandbox_applies_an_xml_update(lz: Running) -> None:
+async def test_sandbox_applies_an_xml_update(lz: ServedPlatform) -> None:
     """The docs' own form: an XML payload (⚠ §4.1), as in the UpdateProduct samples."""
     shop, stored = await _created(lz, "XM")
     item, sku_id = stored["item_id"], stored["skus"][1]["SkuId"]
@@ -284,7 +249,7 @@ async def test_sandbox_applies_an_xml_update(lz: Running) -> None:
     )
     answer = await _update(lz, shop, xml)
     assert answer["code"] == "0" and answer["data"] == {"item_status": "active"}
-    [after] = await _stored(lz, shop)
+    [after] = await lz.listings(shop.shop_id)
     assert after["attributes"]["name"] == "XML name"
     assert after["attributes"]["description"] == "XML text"
     assert after["images"] == [IMG + "x1.jpg", IMG + "x2.jpg"]
