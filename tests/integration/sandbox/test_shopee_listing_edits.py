@@ -5,22 +5,23 @@ update_item checks, called directly through the adapter's signed client."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
+import pytest_asyncio
 
+from sandbox import shopee
 from services.common.money import Money
-from services.common.platforms import Platform
-from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth, TokenPair
+from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopee import ShopeeAdapter
 from services.sync.adapters.shopee.listings import PATH_UPDATE_ITEM
-from tests.integration.sandbox.conftest import RunningSandbox
 from tests.integration.sandbox.listing_edit_flow import check_update_listing_with_edit_endpoint
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import shopee_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -28,22 +29,14 @@ FAST = RetryBudget(attempts=4, seconds=20, initial_backoff=0.05, max_backoff=0.2
 READS = {"/api/v2/product/get_item_base_info", "/api/v2/product/get_model_list"}
 
 
-async def _new_shop(sandbox: RunningSandbox) -> ShopAuth:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.post("/_sandbox/shopee/shops", json={"rate_limit": 50})
-    assert r.status_code == 201
-    c = r.json()
-    return ShopAuth(
-        platform=Platform.SHOPEE,
-        shop_id=str(c["shop_id"]),
-        app={"partner_id": str(c["partner_id"]), "partner_key": c["partner_key"]},
-        tokens=TokenPair(
-            c["access_token"],
-            c["refresh_token"],
-            datetime.now(UTC) + timedelta(seconds=c["expire_in"]),
-        ),
-        rate_limit=50,
-    )
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("shopee", shopee.admin_routes, shopee.api_routes) as served:
+        yield served
+
+
+async def _new_shop(sandbox: ServedPlatform) -> ShopAuth:
+    return shopee_auth(await sandbox.create_shop(rate_limit=50), 50)
 
 
 def _draft(prefix: str) -> ListingDraft:
@@ -63,16 +56,8 @@ def _draft(prefix: str) -> ListingDraft:
     )
 
 
-async def _stored(sandbox: RunningSandbox, shop: ShopAuth) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.get(f"/_sandbox/shopee/shops/{shop.shop_id}/listings")
-    assert r.status_code == 200
-    listings: list[dict[str, Any]] = r.json()["listings"]
-    return listings
-
-
 async def test_update_listing_edits_the_item_then_prices_and_stock(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = ShopeeAdapter(sandbox.url + "/shopee", retry_budget=FAST)
@@ -100,12 +85,12 @@ async def test_update_listing_edits_the_item_then_prices_and_stock(
         )
     finally:
         await adapter.aclose()
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["item_name"] == "Shopee mug, blue glaze"
     assert stored["description"] == "A new description of the mug"
 
 
-async def test_a_weight_edit_reaches_the_item_and_its_models(sandbox: RunningSandbox) -> None:
+async def test_a_weight_edit_reaches_the_item_and_its_models(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = ShopeeAdapter(sandbox.url + "/shopee", retry_budget=FAST)
     try:
@@ -118,9 +103,9 @@ async def test_a_weight_edit_reaches_the_item_and_its_models(sandbox: RunningSan
     finally:
         await adapter.aclose()
     assert item["weight"] == 1.25 and item["item_name"] == "Shopee mug"
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["weight"] == 1.25
-    listing = sandbox.state.shops["shopee"][int(shop.shop_id)].listings[int(ref.external_id)]
+    listing = sandbox.shop(shop.shop_id).listings[int(ref.external_id)]
     assert [m.weight_kg for m in listing.models] == [1.25, 1.25, 1.25]
 
 
@@ -129,13 +114,13 @@ async def _update_item(adapter: ShopeeAdapter, shop: ShopAuth, body: dict[str, A
 
 
 async def test_sandbox_refuses_what_update_item_refuses_and_changes_nothing(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = ShopeeAdapter(sandbox.url + "/shopee", retry_budget=FAST)
     try:
         ref = await adapter.create_listing(shop, _draft("SR"))
-        [stored] = await _stored(sandbox, shop)
+        [stored] = await sandbox.listings(shop.shop_id)
         item = int(ref.external_id)
         cases: list[tuple[dict[str, Any], str]] = [
             ({}, "product.error_param"),  # no item_id
@@ -159,10 +144,10 @@ async def test_sandbox_refuses_what_update_item_refuses_and_changes_nothing(
                 await _update_item(adapter, shop, body)
             assert info.value.kind is FailureKind.PERMANENT, body
             assert info.value.code == code, (body, info.value)
-        assert await _stored(sandbox, shop) == [stored]
+        assert await sandbox.listings(shop.shop_id) == [stored]
 
         # An item Shopee has banned cannot be edited.
-        listing = sandbox.state.shops["shopee"][int(shop.shop_id)].listings[item]
+        listing = sandbox.shop(shop.shop_id).listings[item]
         listing.status = "BANNED"
         with pytest.raises(AdapterError) as info:
             await _update_item(adapter, shop, {"item_id": item, "item_name": "New name"})
@@ -173,7 +158,7 @@ async def test_sandbox_refuses_what_update_item_refuses_and_changes_nothing(
 
 
 async def test_sandbox_applies_every_update_item_field_it_serves(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = ShopeeAdapter(sandbox.url + "/shopee", retry_budget=FAST)
@@ -209,5 +194,5 @@ async def test_sandbox_applies_every_update_item_field_it_serves(
     assert base["image"]["image_id_list"] == ["sg-img-1", "sg-img-2"]
     assert base["category_id"] == 100018
     assert base["brand"]["original_brand_name"] == "Potter"
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["image_id_list"] == ["sg-img-1", "sg-img-2"] and stored["brand"] == "Potter"
