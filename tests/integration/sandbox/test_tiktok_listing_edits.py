@@ -6,22 +6,23 @@ sandbox's own partial_edit checks, called directly through the adapter's signed 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
+import pytest_asyncio
 
+from sandbox import tiktok
 from services.common.money import Money
-from services.common.platforms import Platform
-from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth, TokenPair
+from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth
 from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tiktok import TikTokAdapter
 from services.sync.adapters.tiktok.listings import partial_edit_path
-from tests.integration.sandbox.conftest import RunningSandbox
 from tests.integration.sandbox.listing_edit_flow import check_update_listing_with_edit_endpoint
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import tiktok_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -37,18 +38,14 @@ def _is_edit(path: str) -> bool:
     return re.fullmatch(r"/product/202309/products/\d+/partial_edit", path) is not None
 
 
-async def _new_shop(sandbox: RunningSandbox, region: str = "SG") -> ShopAuth:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.post("/_sandbox/tiktok/shops", json={"rate_limit": 50, "region": region})
-    assert r.status_code == 201
-    c = r.json()
-    app = {
-        k: str(c[k])
-        for k in ("app_key", "app_secret", "currency", "region", "warehouse_id", "shop_cipher")
-    }
-    expires = datetime.fromtimestamp(c["access_token_expire_in"], UTC)
-    tokens = TokenPair(c["access_token"], c["refresh_token"], expires)
-    return ShopAuth(Platform.TIKTOK_SHOP, str(c["shop_id"]), app, tokens, 50)
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("tiktok", tiktok.admin_routes, tiktok.api_routes) as served:
+        yield served
+
+
+async def _new_shop(sandbox: ServedPlatform, region: str = "SG") -> ShopAuth:
+    return tiktok_auth(await sandbox.create_shop(rate_limit=50, region=region), 50)
 
 
 def _draft(shop: ShopAuth, prefix: str) -> ListingDraft:
@@ -68,16 +65,8 @@ def _draft(shop: ShopAuth, prefix: str) -> ListingDraft:
     )
 
 
-async def _stored(sandbox: RunningSandbox, shop: ShopAuth) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.get(f"/_sandbox/tiktok/shops/{shop.shop_id}/listings")
-    assert r.status_code == 200
-    listings: list[dict[str, Any]] = r.json()["listings"]
-    return listings
-
-
 async def test_update_listing_edits_the_product_then_prices_and_stock(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = TikTokAdapter(sandbox.url + "/tiktok", sandbox.url + "/tiktok", retry_budget=FAST)
@@ -106,14 +95,14 @@ async def test_update_listing_edits_the_product_then_prices_and_stock(
         )
     finally:
         await adapter.aclose()
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["title"] == NEW_TITLE
     assert stored["description"] == "A new description of the mug"
     assert stored["status"] == "ACTIVATE"
 
 
 async def test_a_changed_title_below_the_regions_minimum_is_refused_before_the_edit(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = TikTokAdapter(sandbox.url + "/tiktok", sandbox.url + "/tiktok", retry_budget=FAST)
@@ -133,11 +122,11 @@ async def test_a_changed_title_below_the_regions_minimum_is_refused_before_the_e
         assert (await adapter.get_listing(us, us_ref.external_id)).title == "Blue mug"
     finally:
         await adapter.aclose()
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["title"] == "TikTok mug"
 
 
-async def test_a_weight_edit_sends_the_package_weight(sandbox: RunningSandbox) -> None:
+async def test_a_weight_edit_sends_the_package_weight(sandbox: ServedPlatform) -> None:
     shop = await _new_shop(sandbox)
     adapter = TikTokAdapter(sandbox.url + "/tiktok", sandbox.url + "/tiktok", retry_budget=FAST)
     try:
@@ -151,7 +140,7 @@ async def test_a_weight_edit_sends_the_package_weight(sandbox: RunningSandbox) -
         await adapter.aclose()
     assert product["package_weight"] == {"value": "1.25", "unit": "KILOGRAM"}
     assert product["title"] == "TikTok mug"
-    [stored] = await _stored(sandbox, shop)
+    [stored] = await sandbox.listings(shop.shop_id)
     assert stored["package_weight_kg"] == 1.25
 
 
@@ -160,13 +149,13 @@ async def _edit(adapter: TikTokAdapter, shop: ShopAuth, product_id: str, body: A
 
 
 async def test_sandbox_refuses_what_partial_edit_refuses_and_changes_nothing(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = TikTokAdapter(sandbox.url + "/tiktok", sandbox.url + "/tiktok", retry_budget=FAST)
     try:
         ref = await adapter.create_listing(shop, _draft(shop, "TR"))
-        [stored] = await _stored(sandbox, shop)
+        [stored] = await sandbox.listings(shop.shop_id)
         pid = ref.external_id
         sku_ids = list(ref.variant_ids.values())
         wh = shop.app["warehouse_id"]
@@ -209,10 +198,10 @@ async def test_sandbox_refuses_what_partial_edit_refuses_and_changes_nothing(
                 await _edit(adapter, shop, product_id, body)
             assert info.value.kind is FailureKind.PERMANENT, body
             assert info.value.code == code, (body, info.value)
-        assert await _stored(sandbox, shop) == [stored]
+        assert await sandbox.listings(shop.shop_id) == [stored]
 
         # A frozen product cannot be edited.
-        listing = sandbox.state.shops["tiktok"][int(shop.shop_id)].listings[int(pid)]
+        listing = sandbox.shop(shop.shop_id).listings[int(pid)]
         listing.status = "FREEZE"
         with pytest.raises(AdapterError) as info:
             await _edit(adapter, shop, pid, {"title": NEW_TITLE})
@@ -222,7 +211,7 @@ async def test_sandbox_refuses_what_partial_edit_refuses_and_changes_nothing(
 
 
 async def test_sandbox_applies_the_partial_edit_properties_it_serves(
-    sandbox: RunningSandbox,
+    sandbox: ServedPlatform,
 ) -> None:
     shop = await _new_shop(sandbox)
     adapter = TikTokAdapter(sandbox.url + "/tiktok", sandbox.url + "/tiktok", retry_budget=FAST)
