@@ -3,29 +3,33 @@ edit-product endpoint, so prices and stock follow and a title edit is refused PE
 
 from __future__ import annotations
 
-import httpx
-import pytest
+from collections.abc import AsyncIterator
 
+import pytest
+import pytest_asyncio
+
+from sandbox import tokopedia
 from services.common.money import Money
-from services.common.platforms import Platform
-from services.sync.adapters.base import ListingDraft, ListingVariant, ShopAuth
+from services.sync.adapters.base import ListingDraft, ListingVariant
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import TokopediaAdapter
-from tests.integration.sandbox.conftest import RunningSandbox
 from tests.integration.sandbox.listing_edit_flow import check_update_listing_without_edit_endpoint
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
+from tests.support.sea_shops import tokopedia_auth
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FAST = RetryBudget(attempts=4, seconds=20, initial_backoff=0.05, max_backoff=0.2)
 
 
-async def test_update_listing_prices_stock_and_refusals(sandbox: RunningSandbox) -> None:
-    async with httpx.AsyncClient(base_url=sandbox.url) as admin:
-        r = await admin.post("/_sandbox/tokopedia/shops", json={"rate_limit": 100})
-    assert r.status_code == 201
-    c = r.json()
-    app = {k: str(c[k]) for k in ("client_id", "client_secret", "fs_id")}
-    shop = ShopAuth(Platform.TOKOPEDIA, str(c["shop_id"]), app, rate_limit=100)
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sandbox() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform("tokopedia", tokopedia.admin_routes, tokopedia.api_routes) as served:
+        yield served
+
+
+async def test_update_listing_prices_stock_and_refusals(sandbox: ServedPlatform) -> None:
+    shop = tokopedia_auth(await sandbox.create_shop(rate_limit=100), 100)
     adapter = TokopediaAdapter(sandbox.url + "/tokopedia", retry_budget=FAST)
     draft = ListingDraft(
         seller_sku="TK",
@@ -48,7 +52,7 @@ async def test_update_listing_prices_stock_and_refusals(sandbox: RunningSandbox)
             adapter.calls,
             shop,
             draft,
-            lambda path: path == f"/inventory/v1/fs/{app['fs_id']}/product/info",
+            lambda path: path == f"/inventory/v1/fs/{shop.app['fs_id']}/product/info",
         )
     finally:
         await adapter.aclose()
