@@ -79,6 +79,23 @@ class ServedPlatform:
         answer: dict[str, Any] = r.json()
         return answer
 
+    async def hooked_shop(
+        self, sku_prefix: str, *, price: float, stock: int, time_scale: float = 0.0
+    ) -> dict[str, Any]:
+        """A new shop (default settings) whose webhooks go to `/hook`, `time_scale` times
+        the platform's retry schedule, with one listing `<sku_prefix>-<shop_id>` seeded
+        at `price` and `stock`: its credentials and settings, and the SKU under "sku"."""
+        shop = await self.create_shop()
+        one = shop["shop_id"]
+        hook = {"url": self.hook_url, "time_scale": time_scale}
+        r = await self.admin_call("POST", f"{one}/webhook", json=hook)
+        assert r.status_code == 200 and r.json()["url"] == self.hook_url, r.text
+        shop["sku"] = f"{sku_prefix}-{one}"
+        seed = {"seller_sku": shop["sku"], "price": price, "stock": stock}
+        r = await self.admin_call("POST", f"{one}/listings", json=seed)
+        assert r.status_code == 201, r.text
+        return shop
+
     async def listings(self, shop_id: int | str) -> list[dict[str, Any]]:
         """`GET shops/<shop_id>/listings`: the shop's listings as the sandbox stores them."""
         r = await self.admin_call("GET", f"{shop_id}/listings")

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
+from sandbox import shopee
 from services.sync.adapters.base import OrderStatus, WebhookKind
 from services.sync.adapters.shopee.webhooks import parse_webhook
-from tests.integration.sandbox.conftest import (
-    RunningSandbox,
-    WebhookReceiver,
-    admin_call,
-    settle,
-)
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -30,26 +28,19 @@ pytestmark = [
 P = "shopee"
 
 
-async def _shop(
-    sandbox: RunningSandbox, receiver: WebhookReceiver, time_scale: float = 0.0
-) -> dict[str, Any]:
-    r = await admin_call(sandbox, P, "POST", "", json={})
-    assert r.status_code == 201
-    shop: dict[str, Any] = r.json()
-    hook = {"url": receiver.url, "time_scale": time_scale}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/webhook", json=hook)
-    assert r.status_code == 200 and r.json()["url"] == receiver.url
-    sku = f"SP-{shop['shop_id']}"
-    seed = {"seller_sku": sku, "price": 9.5, "stock": 10}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/listings", json=seed)
-    assert r.status_code == 201
-    shop["sku"] = sku
-    return shop
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sp() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform(P, shopee.admin_routes, shopee.api_routes) as served:
+        yield served
 
 
-async def _order(sandbox: RunningSandbox, shop: dict[str, Any]) -> str:
+async def _shop(sp: ServedPlatform, time_scale: float = 0.0) -> dict[str, Any]:
+    return await sp.hooked_shop("SP", price=9.5, stock=10, time_scale=time_scale)
+
+
+async def _order(sp: ServedPlatform, shop: dict[str, Any]) -> str:
     lines = {"lines": [{"seller_sku": shop["sku"], "quantity": 2}]}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders", json=lines)
+    r = await sp.admin_call("POST", f"{shop['shop_id']}/orders", json=lines)
     assert r.status_code == 201
     order_sn: str = r.json()["order_sn"]
     return order_sn
@@ -62,29 +53,27 @@ def _signed_per_marketplaces(
     return hmac.compare_digest(headers.get("authorization", ""), expected.hexdigest())
 
 
-async def test_status_changes_push_code_3_signed_and_parsed(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
-) -> None:
-    webhook_receiver.answer()
-    shop = await _shop(sandbox, webhook_receiver)
-    placed = await _order(sandbox, shop)
-    cancelled = await _order(sandbox, shop)
+async def test_status_changes_push_code_3_signed_and_parsed(sp: ServedPlatform) -> None:
+    sp.answer()
+    shop = await _shop(sp)
+    placed = await _order(sp, shop)
+    cancelled = await _order(sp, shop)
     for order_sn, action in ((placed, "ship"), (cancelled, "cancel")):
-        r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders/{order_sn}/{action}")
+        r = await sp.admin_call("POST", f"{shop['shop_id']}/orders/{order_sn}/{action}")
         assert r.status_code == 200
-        await settle(sandbox, P, shop["shop_id"])  # keep the four pushes in order
-    await settle(sandbox, P, shop["shop_id"])
+        await sp.settle(shop["shop_id"])  # keep the four pushes in order
+    await sp.settle(shop["shop_id"])
 
-    assert len(webhook_receiver.received) == 4
-    for headers, body in webhook_receiver.received:
-        assert _signed_per_marketplaces(shop["partner_key"], webhook_receiver.url, headers, body)
-    bodies = webhook_receiver.bodies()
+    assert len(sp.received) == 4
+    for headers, body in sp.received:
+        assert _signed_per_marketplaces(shop["partner_key"], sp.hook_url, headers, body)
+    bodies = sp.bodies()
     assert {b["code"] for b in bodies} == {3}
     assert {b["shop_id"] for b in bodies} == {shop["shop_id"]}
     fields = {"items", "ordersn", "status", "completed_scenario", "update_time"}
     assert all(set(b["data"]) == fields for b in bodies)
 
-    events = [e for h, body in webhook_receiver.received for e in parse_webhook(h, body)]
+    events = [e for h, body in sp.received for e in parse_webhook(h, body)]
     assert [e.kind for e in events] == [WebhookKind.ORDER] * 4
     assert {e.shop_id for e in events} == {str(shop["shop_id"])}
     seen = {(e.order.order_id, e.order.status) for e in events if e.order}
@@ -97,51 +86,49 @@ async def test_status_changes_push_code_3_signed_and_parsed(
 
 
 async def test_a_500_is_retried_on_the_compressed_schedule(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, webhook_pauses: list[float]
+    sp: ServedPlatform, webhook_pauses: list[float]
 ) -> None:
-    shop = await _shop(sandbox, webhook_receiver, time_scale=0.001)
-    webhook_receiver.answer(500, 500)
-    order_sn = await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    assert [b["data"]["ordersn"] for b in webhook_receiver.bodies()] == [order_sn] * 3
-    assert len({body for _, body in webhook_receiver.received}) == 1  # the same bytes resent
+    shop = await _shop(sp, time_scale=0.001)
+    sp.answer(500, 500)
+    order_sn = await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    assert [b["data"]["ordersn"] for b in sp.bodies()] == [order_sn] * 3
+    assert len({body for _, body in sp.received}) == 1  # the same bytes resent
     assert webhook_pauses == pytest.approx([0.3, 0.9])  # ⚠ +5 min, +15 min × 0.001
-    log = (await admin_call(sandbox, P, "GET", f"{shop['shop_id']}/webhook")).json()
+    log = (await sp.admin_call("GET", f"{shop['shop_id']}/webhook")).json()
     [delivery] = log["deliveries"]
     assert delivery["attempts"] == 3 and delivery["delivered"] and delivery["last_status"] == 200
 
 
 async def test_an_answer_with_a_body_is_not_an_ack(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, webhook_pauses: list[float]
+    sp: ServedPlatform, webhook_pauses: list[float]
 ) -> None:
-    shop = await _shop(sandbox, webhook_receiver)
-    webhook_receiver.answer((200, b'{"ok":true}'))
-    await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    assert len(webhook_receiver.received) == 2
+    shop = await _shop(sp)
+    sp.answer((200, b'{"ok":true}'))
+    await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    assert len(sp.received) == 2
 
 
-async def test_duplicate_and_reorder_switches(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
-) -> None:
-    shop = await _shop(sandbox, webhook_receiver)
+async def test_duplicate_and_reorder_switches(sp: ServedPlatform) -> None:
+    shop = await _shop(sp)
     faults = f"{shop['shop_id']}/faults"
-    webhook_receiver.answer()
-    await admin_call(sandbox, P, "POST", faults, json={"webhook_duplicate_rate": 1.0})
-    duplicated = await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    assert [b["data"]["ordersn"] for b in webhook_receiver.bodies()] == [duplicated] * 2
-    [first, second] = [parse_webhook(h, b) for h, b in webhook_receiver.received]
+    sp.answer()
+    await sp.admin_call("POST", faults, json={"webhook_duplicate_rate": 1.0})
+    duplicated = await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    assert [b["data"]["ordersn"] for b in sp.bodies()] == [duplicated] * 2
+    [first, second] = [parse_webhook(h, b) for h, b in sp.received]
     assert first == second  # the consumer has to dedupe
 
-    webhook_receiver.answer()
+    sp.answer()
     switches = {"webhook_duplicate_rate": 0.0, "webhook_reorder_rate": 1.0}
-    await admin_call(sandbox, P, "POST", faults, json=switches)
-    held = await _order(sandbox, shop)
-    await admin_call(sandbox, P, "POST", faults, json={"webhook_reorder_rate": 0.0})
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders/{held}/cancel")
+    await sp.admin_call("POST", faults, json=switches)
+    held = await _order(sp, shop)
+    await sp.admin_call("POST", faults, json={"webhook_reorder_rate": 0.0})
+    r = await sp.admin_call("POST", f"{shop['shop_id']}/orders/{held}/cancel")
     assert r.status_code == 200
-    await settle(sandbox, P, shop["shop_id"])
+    await sp.settle(shop["shop_id"])
     # The cancellation overtook the placement: the receiver must go by update_time / the API.
-    statuses = [b["data"]["status"] for b in webhook_receiver.bodies()]
+    statuses = [b["data"]["status"] for b in sp.bodies()]
     assert statuses == ["CANCELLED", "READY_TO_SHIP"]
