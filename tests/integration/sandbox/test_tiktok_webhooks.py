@@ -13,18 +13,16 @@ import hmac
 import json
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
+from sandbox import tiktok
 from services.sync.adapters.base import OrderStatus, WebhookKind
 from services.sync.adapters.tiktok.webhooks import parse_webhook
-from tests.integration.sandbox.conftest import (
-    RunningSandbox,
-    WebhookReceiver,
-    admin_call,
-    settle,
-)
+from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -45,25 +43,19 @@ print(json.dumps([
 """
 
 
-async def _shop(
-    sandbox: RunningSandbox, receiver: WebhookReceiver, time_scale: float = 0.0
-) -> dict[str, Any]:
-    r = await admin_call(sandbox, P, "POST", "", json={})
-    assert r.status_code == 201
-    shop: dict[str, Any] = r.json()
-    hook = {"url": receiver.url, "time_scale": time_scale}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/webhook", json=hook)
-    assert r.status_code == 200
-    shop["sku"] = f"TT-{shop['shop_id']}"
-    seed = {"seller_sku": shop["sku"], "price": 12.0, "stock": 10}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/listings", json=seed)
-    assert r.status_code == 201
-    return shop
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def sp() -> AsyncIterator[ServedPlatform]:
+    async with serve_platform(P, tiktok.admin_routes, tiktok.api_routes) as served:
+        yield served
 
 
-async def _order(sandbox: RunningSandbox, shop: dict[str, Any]) -> str:
+async def _shop(sp: ServedPlatform, time_scale: float = 0.0) -> dict[str, Any]:
+    return await sp.hooked_shop("TT", price=12.0, stock=10, time_scale=time_scale)
+
+
+async def _order(sp: ServedPlatform, shop: dict[str, Any]) -> str:
     lines = {"lines": [{"seller_sku": shop["sku"], "quantity": 1}]}
-    r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders", json=lines)
+    r = await sp.admin_call("POST", f"{shop['shop_id']}/orders", json=lines)
     assert r.status_code == 201
     order_id: str = r.json()["order_id"]
     return order_id
@@ -94,18 +86,16 @@ def _their_verdicts(shop: dict[str, Any], received: list[tuple[dict[str, str], b
     return json.loads(done.stdout)
 
 
-async def test_order_status_changes_are_signed_and_parsed(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
-) -> None:
-    webhook_receiver.answer()
-    shop = await _shop(sandbox, webhook_receiver)
-    shipped, cancelled = await _order(sandbox, shop), await _order(sandbox, shop)
+async def test_order_status_changes_are_signed_and_parsed(sp: ServedPlatform) -> None:
+    sp.answer()
+    shop = await _shop(sp)
+    shipped, cancelled = await _order(sp, shop), await _order(sp, shop)
     for order_id, action in ((shipped, "ship"), (cancelled, "cancel")):
-        r = await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders/{order_id}/{action}")
+        r = await sp.admin_call("POST", f"{shop['shop_id']}/orders/{order_id}/{action}")
         assert r.status_code == 200
-    await settle(sandbox, P, shop["shop_id"])
+    await sp.settle(shop["shop_id"])
 
-    received = webhook_receiver.received
+    received = sp.received
     assert len(received) == 4
     for headers, body in received:
         assert headers["authorization"] == _stdlib_signature(
@@ -113,7 +103,7 @@ async def test_order_status_changes_are_signed_and_parsed(
         )
     assert _their_verdicts(shop, received) == [True] * 4
 
-    bodies = webhook_receiver.bodies()
+    bodies = sp.bodies()
     assert {b["type"] for b in bodies} == {1}
     assert {b["shop_id"] for b in bodies} == {str(shop["shop_id"])}
     assert len({b["tts_notification_id"] for b in bodies}) == 4
@@ -137,61 +127,57 @@ async def test_order_status_changes_are_signed_and_parsed(
 
 
 async def test_retries_follow_tiktoks_schedule_then_stop(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, webhook_pauses: list[float]
+    sp: ServedPlatform, webhook_pauses: list[float]
 ) -> None:
-    shop = await _shop(sandbox, webhook_receiver, time_scale=0.001)
-    webhook_receiver.answer(500, 500, 500, 500, 500, 500)
-    order_id = await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
+    shop = await _shop(sp, time_scale=0.001)
+    sp.answer(500, 500, 500, 500, 500, 500)
+    order_id = await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
     # The first try and 4 retries at +2 min, +30 min, +3 h, +12 h; nothing after the 4th.
-    assert [b["data"]["order_id"] for b in webhook_receiver.bodies()] == [order_id] * 5
+    assert [b["data"]["order_id"] for b in sp.bodies()] == [order_id] * 5
     assert webhook_pauses == pytest.approx([0.12, 1.8, 10.8, 43.2])
-    log = (await admin_call(sandbox, P, "GET", f"{shop['shop_id']}/webhook")).json()
+    log = (await sp.admin_call("GET", f"{shop['shop_id']}/webhook")).json()
     [delivery] = log["deliveries"]
     assert delivery["attempts"] == 5 and not delivery["delivered"]
 
 
-async def test_a_500_then_200_is_delivered(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, webhook_pauses: list[float]
-) -> None:
-    shop = await _shop(sandbox, webhook_receiver, time_scale=0.001)
-    webhook_receiver.answer(500)
-    await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    assert len(webhook_receiver.received) == 2 and webhook_pauses == pytest.approx([0.12])
-    assert len({body for _, body in webhook_receiver.received}) == 1
+async def test_a_500_then_200_is_delivered(sp: ServedPlatform, webhook_pauses: list[float]) -> None:
+    shop = await _shop(sp, time_scale=0.001)
+    sp.answer(500)
+    await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    assert len(sp.received) == 2 and webhook_pauses == pytest.approx([0.12])
+    assert len({body for _, body in sp.received}) == 1
 
 
-async def test_a_401_ends_the_delivery(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, webhook_pauses: list[float]
-) -> None:
-    shop = await _shop(sandbox, webhook_receiver)
-    webhook_receiver.answer(401)
-    await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    assert len(webhook_receiver.received) == 1 and webhook_pauses == []
+async def test_a_401_ends_the_delivery(sp: ServedPlatform, webhook_pauses: list[float]) -> None:
+    shop = await _shop(sp)
+    sp.answer(401)
+    await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    assert len(sp.received) == 1 and webhook_pauses == []
 
 
 async def test_duplicates_share_the_notification_id_and_reorder_overtakes(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
+    sp: ServedPlatform,
 ) -> None:
-    shop = await _shop(sandbox, webhook_receiver)
+    shop = await _shop(sp)
     faults = f"{shop['shop_id']}/faults"
-    webhook_receiver.answer()
-    await admin_call(sandbox, P, "POST", faults, json={"webhook_duplicate_rate": 1.0})
-    await _order(sandbox, shop)
-    await settle(sandbox, P, shop["shop_id"])
-    ids = [b["tts_notification_id"] for b in webhook_receiver.bodies()]
+    sp.answer()
+    await sp.admin_call("POST", faults, json={"webhook_duplicate_rate": 1.0})
+    await _order(sp, shop)
+    await sp.settle(shop["shop_id"])
+    ids = [b["tts_notification_id"] for b in sp.bodies()]
     assert len(ids) == 2 and ids[0] == ids[1]  # the dedup key §2.5 names
 
-    webhook_receiver.answer()
+    sp.answer()
     switches = {"webhook_duplicate_rate": 0.0, "webhook_reorder_rate": 1.0}
-    await admin_call(sandbox, P, "POST", faults, json=switches)
-    order_id = await _order(sandbox, shop)
-    await admin_call(sandbox, P, "POST", faults, json={"webhook_reorder_rate": 0.0})
-    await admin_call(sandbox, P, "POST", f"{shop['shop_id']}/orders/{order_id}/ship")
-    await settle(sandbox, P, shop["shop_id"])
-    bodies = webhook_receiver.bodies()
+    await sp.admin_call("POST", faults, json=switches)
+    order_id = await _order(sp, shop)
+    await sp.admin_call("POST", faults, json={"webhook_reorder_rate": 0.0})
+    await sp.admin_call("POST", f"{shop['shop_id']}/orders/{order_id}/ship")
+    await sp.settle(shop["shop_id"])
+    bodies = sp.bodies()
     assert [b["data"]["order_status"] for b in bodies] == ["IN_TRANSIT", "AWAITING_SHIPMENT"]
     # update_time lets a consumer discard the stale one (§2.5 ordering note).
     assert bodies[0]["data"]["update_time"] >= bodies[1]["data"]["update_time"]
