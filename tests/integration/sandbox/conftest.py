@@ -1,92 +1,36 @@
-"""The sandbox served by uvicorn in-process on a free port, for adapter tests."""
+"""Fixtures for the sandbox tests: the four SEA platforms served side by side, and
+webhook timing taken out of real time. Each adapter test serves its own platform
+(tests.support.sandbox_admin)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from sandbox import webhooks
-from sandbox.app import create_app
+from sandbox import lazada, shopee, tiktok, tokopedia, webhooks
 from sandbox.lazada import push as lazada_push
-from sandbox.lazada.harness import serve
 from sandbox.shopee import push as shopee_push
-from sandbox.state import SandboxState
 from sandbox.tiktok import push as tiktok_push
+from tests.support.sandbox_admin import ServedPlatform, serve_platforms
 
-
-@dataclass
-class RunningSandbox:
-    url: str
-    state: SandboxState
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def sandbox() -> AsyncIterator[RunningSandbox]:
-    state = SandboxState(seed=7)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(state),
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "sandbox did not start"
-    yield RunningSandbox(f"http://127.0.0.1:{port}", state)
-    server.should_exit = True
-    await task
-    sock.close()
-
-
-@dataclass
-class WebhookReceiver:
-    """A local webhook endpoint: answers from a script of statuses, records each delivery."""
-
-    url: str = ""
-    script: list[tuple[int, bytes]] = field(default_factory=list)
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-
-    def answer(self, *answers: int | tuple[int, bytes]) -> None:
-        """The next answers (a status, or status and body); 200 with no body after them."""
-        self.script = [a if isinstance(a, tuple) else (a, b"") for a in answers]
-        self.received.clear()
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.received]
+SEA_PLATFORMS: dict[str, Any] = {
+    "shopee": shopee,
+    "tiktok": tiktok,
+    "lazada": lazada,
+    "tokopedia": tokopedia,
+}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-
-    async def hook(request: Request) -> Response:
-        receiver.received.append((dict(request.headers), await request.body()))
-        status, body = receiver.script.pop(0) if receiver.script else (200, b"")
-        return Response(content=body, status_code=status)
-
-    async with serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
-        receiver.url = url + "/hook"
-        yield receiver
+async def sea() -> AsyncIterator[dict[str, ServedPlatform]]:
+    """Shopee, TikTok Shop, Lazada and Tokopedia, each served on its own with `/hook`."""
+    routes = {name: (p.admin_routes, p.api_routes) for name, p in SEA_PLATFORMS.items()}
+    async with serve_platforms(routes) as served:
+        yield served
 
 
 @pytest.fixture
@@ -109,19 +53,3 @@ def patient_timers(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (lazada_push, shopee_push, tiktok_push):
         monkeypatch.setattr(module, "POLICY", replace(module.POLICY, ack_timeout=60.0))
     monkeypatch.setattr(webhooks, "REORDER_HOLD_SECONDS", 60.0)
-
-
-async def admin_call(
-    sandbox: RunningSandbox, platform: str, method: str, path: str, **kw: Any
-) -> httpx.Response:
-    """`method /_sandbox/<platform>/shops/<path>` (path "" is the shops collection)."""
-    async with httpx.AsyncClient(base_url=sandbox.url) as client:
-        url = f"/_sandbox/{platform}/shops" + (f"/{path}" if path else "")
-        return await client.request(method, url, **kw)
-
-
-async def settle(sandbox: RunningSandbox, platform: str, shop_id: int | str) -> None:
-    """Wait until every webhook the shop queued has been delivered or given up."""
-    shop = sandbox.state.shop(platform, int(shop_id))
-    assert shop is not None
-    await webhooks.drain(shop)

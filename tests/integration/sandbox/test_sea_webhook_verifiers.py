@@ -18,13 +18,8 @@ from services.sync.adapters.lazada import webhooks as lazada
 from services.sync.adapters.shopee import webhooks as shopee
 from services.sync.adapters.tiktok import webhooks as tiktok
 from services.sync.adapters.tokopedia import webhooks as tokopedia
-from tests.integration.sandbox.conftest import (
-    RunningSandbox,
-    WebhookReceiver,
-    admin_call,
-    settle,
-)
 from tests.support.isolated import run_isolated
+from tests.support.sandbox_admin import ServedPlatform
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -59,37 +54,31 @@ print(json.dumps([
 
 
 async def _received_orders(
-    sandbox: RunningSandbox, receiver: WebhookReceiver, platform: str
+    sp: ServedPlatform,
 ) -> tuple[dict[str, Any], list[tuple[dict[str, str], bytes]]]:
     """A new shop's notifications for one order placed and then cancelled."""
-    receiver.answer()
-    r = await admin_call(sandbox, platform, "POST", "", json={})
-    assert r.status_code == 201
-    shop: dict[str, Any] = r.json()
+    sp.answer()
+    shop = await sp.hooked_shop(f"V-{sp.platform}", price=5000, stock=10)
     one = str(shop["shop_id"])
-    hook = {"url": receiver.url, "time_scale": 0}
-    assert (await admin_call(sandbox, platform, "POST", f"{one}/webhook", json=hook)).is_success
-    seed = {"seller_sku": f"V-{platform}-{one}", "price": 5000, "stock": 10}
-    assert (await admin_call(sandbox, platform, "POST", f"{one}/listings", json=seed)).is_success
-    order = {"lines": [{"seller_sku": seed["seller_sku"], "quantity": 1}]}
-    r = await admin_call(sandbox, platform, "POST", f"{one}/orders", json=order)
+    order = {"lines": [{"seller_sku": shop["sku"], "quantity": 1}]}
+    r = await sp.admin_call("POST", f"{one}/orders", json=order)
     assert r.status_code == 201
     placed = r.json()
     order_id = str(placed.get("order_sn") or placed.get("order_id"))
-    await settle(sandbox, platform, one)
-    r = await admin_call(sandbox, platform, "POST", f"{one}/orders/{order_id}/cancel")
+    await sp.settle(one)
+    r = await sp.admin_call("POST", f"{one}/orders/{order_id}/cancel")
     assert r.status_code == 200
-    await settle(sandbox, platform, one)
-    return shop, list(receiver.received)
+    await sp.settle(one)
+    return shop, list(sp.received)
 
 
 @pytest.mark.parametrize("platform", sorted(VERIFIERS))
 async def test_the_adapter_verifies_what_the_sandbox_sends(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+    sea: dict[str, ServedPlatform], platform: str
 ) -> None:
-    shop, received = await _received_orders(sandbox, webhook_receiver, platform)
+    shop, received = await _received_orders(sea[platform])
     assert len(received) >= 2  # placed and cancelled (Lazada: one per order line)
-    check, url = VERIFIERS[platform], webhook_receiver.url
+    check, url = VERIFIERS[platform], sea[platform].hook_url
     wrong = {**shop, SECRET_NAMES[platform]: shop[SECRET_NAMES[platform]] + "0"}
     for headers, body in received:
         assert check(shop, url, headers, body)
@@ -105,10 +94,8 @@ async def test_the_adapter_verifies_what_the_sandbox_sends(
         assert not any(check(other_key, url, h, b) for h, b in received)
 
 
-async def test_tiktok_shop_api_agrees_on_the_sandbox_pushes(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
-) -> None:
-    shop, received = await _received_orders(sandbox, webhook_receiver, "tiktok")
+async def test_tiktok_shop_api_agrees_on_the_sandbox_pushes(sea: dict[str, ServedPlatform]) -> None:
+    shop, received = await _received_orders(sea["tiktok"])
     key, secret = shop["app_key"], shop["app_secret"]
     variants = [(key, secret, body, h["authorization"]) for h, body in received]
     variants += [(key, secret + "0", body, h["authorization"]) for h, body in received]

@@ -18,12 +18,7 @@ import pytest
 from services.sync.adapters.base import WebhookEvent, WebhookKind
 from services.sync.adapters.lazada import webhooks as lazada_webhooks
 from services.sync.adapters.tiktok import webhooks as tiktok_webhooks
-from tests.integration.sandbox.conftest import (
-    RunningSandbox,
-    WebhookReceiver,
-    admin_call,
-    settle,
-)
+from tests.support.sandbox_admin import ServedPlatform
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -53,96 +48,86 @@ PRICE_AND_STOCK: dict[str, Callable[[dict[str, Any]], tuple[float, int]]] = {
 }
 
 
-async def _shop(
-    sandbox: RunningSandbox, receiver: WebhookReceiver, platform: str, stock: int = 20
-) -> tuple[dict[str, Any], str]:
-    r = await admin_call(sandbox, platform, "POST", "", json={})
-    assert r.status_code == 201
-    shop: dict[str, Any] = r.json()
-    one = str(shop["shop_id"])
-    hook = {"url": receiver.url, "time_scale": 0}
-    assert (await admin_call(sandbox, platform, "POST", f"{one}/webhook", json=hook)).is_success
-    sku = f"EDIT-{platform}-{one}"
-    seed = {"seller_sku": sku, "price": 5000, "stock": stock}
-    r = await admin_call(sandbox, platform, "POST", f"{one}/listings", json=seed)
-    assert r.status_code == 201
-    return shop, sku
+async def _shop(sp: ServedPlatform, stock: int = 20) -> tuple[dict[str, Any], str]:
+    shop = await sp.hooked_shop(f"EDIT-{sp.platform}", price=5000, stock=stock)
+    return shop, shop["sku"]
 
 
-async def _listing(sandbox: RunningSandbox, platform: str, shop_id: str) -> dict[str, Any]:
-    r = await admin_call(sandbox, platform, "GET", f"{shop_id}/listings")
-    [listing] = r.json()["listings"]
+async def _listing(sp: ServedPlatform, shop_id: str) -> dict[str, Any]:
+    [listing] = await sp.listings(shop_id)
     return dict(listing)
 
 
 @pytest.mark.parametrize("platform", sorted(PRICE_AND_STOCK))
 async def test_price_and_stock_edits_are_stored_and_sold_from(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+    sea: dict[str, ServedPlatform], platform: str
 ) -> None:
-    webhook_receiver.answer()
-    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+    sp = sea[platform]
+    sp.answer()
+    shop, sku = await _shop(sp)
     one = str(shop["shop_id"])
-    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json={"price": 7500})
+    r = await sp.admin_call("POST", f"{one}/listings/{sku}", json={"price": 7500})
     assert r.status_code == 200
     assert PRICE_AND_STOCK[platform](r.json()["listing"]) == (7500, 20)
     assert r.json()["notifications"] == []  # no platform documents a price-edit notification
 
-    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json={"stock": 0})
+    r = await sp.admin_call("POST", f"{one}/listings/{sku}", json={"stock": 0})
     assert r.status_code == 200
-    assert PRICE_AND_STOCK[platform](await _listing(sandbox, platform, one)) == (7500, 0)
+    assert PRICE_AND_STOCK[platform](await _listing(sp, one)) == (7500, 0)
     order = {"lines": [{"seller_sku": sku, "quantity": 1}]}
-    r = await admin_call(sandbox, platform, "POST", f"{one}/orders", json=order)
+    r = await sp.admin_call("POST", f"{one}/orders", json=order)
     assert r.status_code == 409  # the edited stock is what buyers can order
 
 
 @pytest.mark.parametrize("platform", sorted(PRICE_AND_STOCK))
-async def test_bad_edits_are_refused(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
-) -> None:
-    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+async def test_bad_edits_are_refused(sea: dict[str, ServedPlatform], platform: str) -> None:
+    sp = sea[platform]
+    shop, sku = await _shop(sp)
     one = str(shop["shop_id"])
     for body in ({}, {"price": 0}, {"price": "cheap"}, {"stock": -1}, {"stock": 1.5}):
-        r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json=body)
+        r = await sp.admin_call("POST", f"{one}/listings/{sku}", json=body)
         assert r.status_code == 400, body
-    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/NOPE", json={"stock": 1})
+    r = await sp.admin_call("POST", f"{one}/listings/NOPE", json={"stock": 1})
     assert r.status_code == 404
-    assert PRICE_AND_STOCK[platform](await _listing(sandbox, platform, one)) == (5000, 20)
+    assert PRICE_AND_STOCK[platform](await _listing(sp, one)) == (5000, 20)
 
 
 @pytest.mark.parametrize("platform", ["shopee", "tokopedia"])
 async def test_shopee_and_tokopedia_send_nothing(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver, platform: str
+    sea: dict[str, ServedPlatform], platform: str
 ) -> None:
-    webhook_receiver.answer()
-    shop, sku = await _shop(sandbox, webhook_receiver, platform)
+    sp = sea[platform]
+    sp.answer()
+    shop, sku = await _shop(sp)
     one = str(shop["shop_id"])
     edit = {"stock": 0, "price": 1}
-    r = await admin_call(sandbox, platform, "POST", f"{one}/listings/{sku}", json=edit)
+    r = await sp.admin_call("POST", f"{one}/listings/{sku}", json=edit)
     assert r.status_code == 200 and r.json()["notifications"] == []
-    await settle(sandbox, platform, one)
-    assert webhook_receiver.received == []
-    log = (await admin_call(sandbox, platform, "GET", f"{one}/webhook")).json()
+    await sp.settle(one)
+    assert sp.received == []
+    log = (await sp.admin_call("GET", f"{one}/webhook")).json()
     assert log["deliveries"] == []
 
 
 async def test_tiktok_stock_drop_sends_inventory_status_change(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
+    sea: dict[str, ServedPlatform],
 ) -> None:
-    webhook_receiver.answer()
-    shop, sku = await _shop(sandbox, webhook_receiver, "tiktok")
+    sp = sea["tiktok"]
+    sp.answer()
+    shop, sku = await _shop(sp)
     one = str(shop["shop_id"])
     edits = [({"stock": 15}, []), ({"stock": 3}, ["inventory_status_change"])]
     edits += [({"stock": 2}, []), ({"stock": 0}, ["inventory_status_change"]), ({"stock": 30}, [])]
     for edit, sent in edits:
-        r = await admin_call(sandbox, "tiktok", "POST", f"{one}/listings/{sku}", json=edit)
+        r = await sp.admin_call("POST", f"{one}/listings/{sku}", json=edit)
         assert r.json()["notifications"] == sent, edit
-    await settle(sandbox, "tiktok", one)
+    await sp.settle(one)
 
-    listing = await _listing(sandbox, "tiktok", one)
-    bodies = webhook_receiver.bodies()
+    listing = await _listing(sp, one)
+    bodies = sp.bodies()
     assert [b["type"] for b in bodies] == [27, 27]
     assert [b["data"]["current_inventory_status"] for b in bodies] == ["LOW_STOCK", "OUT_OF_STOCK"]
-    for headers, body in webhook_receiver.received:
+    for headers, body in sp.received:
         expected = hmac.new(
             shop["app_secret"].encode(), shop["app_key"].encode() + body, hashlib.sha256
         ).hexdigest()
@@ -156,7 +141,7 @@ async def test_tiktok_stock_drop_sends_inventory_status_change(
     # The adapter's side: verified with the app's credentials, parsed into STOCK events.
     key, secret = shop["app_key"], shop["app_secret"]
     events: list[WebhookEvent] = []
-    for headers, body in webhook_receiver.received:
+    for headers, body in sp.received:
         assert tiktok_webhooks.verify(key, secret, headers, body)
         assert not tiktok_webhooks.verify(key, secret + "x", headers, body)
         events += tiktok_webhooks.parse_webhook(headers, body)
@@ -167,24 +152,23 @@ async def test_tiktok_stock_drop_sends_inventory_status_change(
     ]
 
 
-async def test_lazada_shallow_stock_push(
-    sandbox: RunningSandbox, webhook_receiver: WebhookReceiver
-) -> None:
-    webhook_receiver.answer()
-    shop, sku = await _shop(sandbox, webhook_receiver, "lazada")
+async def test_lazada_shallow_stock_push(sea: dict[str, ServedPlatform]) -> None:
+    sp = sea["lazada"]
+    sp.answer()
+    shop, sku = await _shop(sp)
     one = str(shop["shop_id"])
     edits = [({"stock": 8}, []), ({"stock": 4}, ["shallow_stock"]), ({"stock": 9}, [])]
     for edit, sent in edits:
-        r = await admin_call(sandbox, "lazada", "POST", f"{one}/listings/{sku}", json=edit)
+        r = await sp.admin_call("POST", f"{one}/listings/{sku}", json=edit)
         assert r.json()["notifications"] == sent, edit
-    await settle(sandbox, "lazada", one)
+    await sp.settle(one)
 
-    [(headers, raw)] = webhook_receiver.received
+    [(headers, raw)] = sp.received
     expected = hmac.new(
         shop["app_secret"].encode(), shop["app_key"].encode() + raw, hashlib.sha256
     ).hexdigest()
     assert headers["authorization"] == expected  # lowercase hex, §4.4
-    [body] = webhook_receiver.bodies()
+    [body] = sp.bodies()
     assert body["message_type"] == 6 and body["seller_id"] == one
     assert body["data"]["seller_sku"] == sku and body["data"]["real_quantity"] == 4
     assert set(body["data"]) == {
@@ -201,7 +185,7 @@ async def test_lazada_shallow_stock_push(
     key, secret = shop["app_key"], shop["app_secret"]
     assert lazada_webhooks.verify(key, secret, headers, raw)
     assert not lazada_webhooks.verify(key, secret, headers, raw.replace(b":4,", b":40,"))
-    [sku_row] = (await _listing(sandbox, "lazada", one))["skus"]
+    [sku_row] = (await _listing(sp, one))["skus"]
     assert lazada_webhooks.parse_webhook(headers, raw) == [
         WebhookEvent(
             WebhookKind.STOCK,
