@@ -96,6 +96,14 @@ class ServedPlatform:
         assert r.status_code == 201, r.text
         return shop
 
+    async def place_order(self, shop: dict[str, Any], quantity: int) -> dict[str, Any]:
+        """`POST shops/<id>/orders`: a buyer orders `quantity` of a `hooked_shop`'s SKU."""
+        lines = {"lines": [{"seller_sku": shop["sku"], "quantity": quantity}]}
+        r = await self.admin_call("POST", f"{shop['shop_id']}/orders", json=lines)
+        assert r.status_code == 201, r.text
+        placed: dict[str, Any] = r.json()
+        return placed
+
     async def listings(self, shop_id: int | str) -> list[dict[str, Any]]:
         """`GET shops/<shop_id>/listings`: the shop's listings as the sandbox stores them."""
         r = await self.admin_call("GET", f"{shop_id}/listings")

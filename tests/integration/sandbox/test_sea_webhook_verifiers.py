@@ -60,10 +60,7 @@ async def _received_orders(
     sp.answer()
     shop = await sp.hooked_shop(f"V-{sp.platform}", price=5000, stock=10)
     one = str(shop["shop_id"])
-    order = {"lines": [{"seller_sku": shop["sku"], "quantity": 1}]}
-    r = await sp.admin_call("POST", f"{one}/orders", json=order)
-    assert r.status_code == 201
-    placed = r.json()
+    placed = await sp.place_order(shop, 1)
     order_id = str(placed.get("order_sn") or placed.get("order_id"))
     await sp.settle(one)
     r = await sp.admin_call("POST", f"{one}/orders/{order_id}/cancel")

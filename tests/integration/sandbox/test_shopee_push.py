@@ -39,10 +39,7 @@ async def _shop(sp: ServedPlatform, time_scale: float = 0.0) -> dict[str, Any]:
 
 
 async def _order(sp: ServedPlatform, shop: dict[str, Any]) -> str:
-    lines = {"lines": [{"seller_sku": shop["sku"], "quantity": 2}]}
-    r = await sp.admin_call("POST", f"{shop['shop_id']}/orders", json=lines)
-    assert r.status_code == 201
-    order_sn: str = r.json()["order_sn"]
+    order_sn: str = (await sp.place_order(shop, 2))["order_sn"]
     return order_sn
 
 

@@ -54,10 +54,7 @@ async def _shop(sp: ServedPlatform, time_scale: float = 0.0) -> dict[str, Any]:
 
 
 async def _order(sp: ServedPlatform, shop: dict[str, Any]) -> str:
-    lines = {"lines": [{"seller_sku": shop["sku"], "quantity": 1}]}
-    r = await sp.admin_call("POST", f"{shop['shop_id']}/orders", json=lines)
-    assert r.status_code == 201
-    order_id: str = r.json()["order_id"]
+    order_id: str = (await sp.place_order(shop, 1))["order_id"]
     return order_id
 
 
