@@ -51,8 +51,9 @@ class ServedPlatform:
         return self.url + "/hook"
 
     def answer(self, *answers: int | tuple[int, bytes]) -> None:
-        """Script `/hook`'s next answers (a status, or status and body), then 200 with no
-        body; forgets what it received."""
+        """Script `/hook`'s next answers (a status, or status and body), after them as
+        `fail_next` and `hook_status` say (200, no body, by default); forgets what it
+        received."""
         self.script = [a if isinstance(a, tuple) else (a, b"") for a in answers]
         self.received.clear()
 
