@@ -45,23 +45,31 @@ async def _measure(
     return result, dict(sorted(codes.items()))
 
 
+def _random_reserves(
+    stubs: Sequence[pb_grpc.InventoryServiceAsyncStub], skus: list[str], prefix: str, seed: int
+) -> Callable[[int], Awaitable[Any]]:
+    """Call i: a new order of 1-3 random SKUs, one unit each, to replica i % N."""
+    run_id = f"{prefix}{uuid.uuid4().hex[:8]}"
+    rng = random.Random(seed)
+
+    def reserve(i: int) -> Awaitable[Any]:
+        picked = rng.sample(skus, rng.randint(1, 3))
+        request = pb.ReserveRequest(
+            order=order_ref(run_id, i),
+            lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
+        )
+        return stubs[i % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+
+    return reserve
+
+
 async def reserve_load(
     stubs: Sequence[pb_grpc.InventoryServiceAsyncStub],
     skus: list[str],
     concurrency: int,
     seconds: float,
 ) -> tuple[LoadResult, dict[str, int]]:
-    run_id = f"r{uuid.uuid4().hex[:8]}"
-    rng = random.Random(1)
-
-    async def reserve(i: int) -> None:
-        picked = rng.sample(skus, rng.randint(1, 3))
-        request = pb.ReserveRequest(
-            order=order_ref(run_id, i),
-            lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
-        )
-        await stubs[i % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
-
+    reserve = _random_reserves(stubs, skus, "r", 1)
     return await _measure(reserve, concurrency=concurrency, seconds=seconds)
 
 
@@ -72,18 +80,12 @@ async def reserve_at_rate(
     seconds: float,
 ) -> tuple[LoadResult, dict[str, int]]:
     """Reserves arriving at a fixed rate (open loop): the latency at that load."""
-    run_id = f"a{uuid.uuid4().hex[:8]}"
-    rng = random.Random(2)
+    send = _random_reserves(stubs, skus, "a", 2)
     codes: Counter[str] = Counter()
 
     async def reserve(i: int) -> None:
-        picked = rng.sample(skus, rng.randint(1, 3))
-        request = pb.ReserveRequest(
-            order=order_ref(run_id, i),
-            lines=[pb.ReservationLine(sku=s, quantity=1) for s in picked],
-        )
         try:
-            await stubs[i % len(stubs)].Reserve(request, metadata=MD, timeout=CALL_TIMEOUT)
+            await send(i)
         except Exception as exc:
             codes[_error_code(exc)] += 1
             raise
