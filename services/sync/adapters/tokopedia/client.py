@@ -98,10 +98,12 @@ class TokopediaClient(PlatformClient):
         self.accounts_url = accounts_url.rstrip("/")
 
     def batch_size(self, shop: ShopAuth, limit: int = 100) -> int:
-        """Items per bulk call: ≤ `limit`, and one under the shop's burst (its rate),
-        so network jitter never makes the platform's bucket one token short."""
+        """Items per bulk call: ≤ `limit` and ≤ the shop's burst (its rate): every item
+        counts as one request, so a larger call would only get items throttled. The
+        bucket paces calls at `items / rate` apart; an item that network jitter still
+        gets throttled is retried (ERR_TOO_MANY_REQUEST is retryable)."""
         rate = int(self.bucket(shop).rate)
-        return max(1, min(limit, rate - 1 if rate > 1 else 1))
+        return max(1, min(limit, rate))
 
     async def call(
         self,
