@@ -7,10 +7,8 @@ told to fail), so this test does not depend on the other platforms being mounted
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +16,6 @@ import pytest_asyncio
 
 from sandbox import shopify as shopify_sandbox
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ListingDraft,
     ListingVariant,
@@ -26,19 +23,13 @@ from services.sync.adapters.base import (
     PriceUpdate,
     ShopAuth,
     StockUpdate,
-    TokenPair,
-    WebhookEvent,
-    WebhookKind,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
-from services.sync.adapters.retry import RetryBudget
-from services.sync.adapters.shopify import ShopifyAdapter, verify_callback, verify_webhook
+from services.sync.adapters.shopify import ShopifyAdapter, verify_callback
+from tests.integration.sandbox.shopify_shops import FAST, GRAPHQL, adapter_for, make_draft, new_shop
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
-GRAPHQL = "/admin/api/2026-07/graphql.json"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -49,46 +40,9 @@ async def sp() -> AsyncIterator[ServedPlatform]:
         yield served
 
 
-async def _new_shop(sp: ServedPlatform, **settings: Any) -> ShopAuth:
-    c = await sp.create_shop(**settings)
-    assert {"shop_domain", "client_id", "client_secret", "access_token", "location_id"} <= set(c)
-    app = {k: c[k] for k in ("shop_domain", "client_id", "client_secret", "location_id")}
-    return ShopAuth(
-        platform=Platform.SHOPIFY,
-        shop_id=c["shop_id"],
-        app={**app, "currency": "SGD"},
-        tokens=TokenPair(
-            c["access_token"],
-            c["refresh_token"],
-            datetime.now(UTC) + timedelta(seconds=c["expires_in"]),
-        ),
-    )
-
-
-def _adapter(sp: ServedPlatform, **kw: Any) -> ShopifyAdapter:
-    kw.setdefault("retry_budget", FAST)
-    return ShopifyAdapter(sp.url + "/shopify", **kw)
-
-
-def _draft(prefix: str, count: int) -> ListingDraft:
-    return ListingDraft(
-        seller_sku=prefix,
-        title=f"Product {prefix}",
-        description="<p>A product</p>",
-        category_id="",
-        brand="Acme",
-        images=[],
-        option_names=["Size"],
-        variants=[
-            ListingVariant(f"{prefix}-{i:02d}", [f"V{i}"], Money("SGD", 1000 + i), 10 + i)
-            for i in range(count)
-        ],
-    )
-
-
 async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
     try:
         # OAuth install: consent redirect → callback hmac checked → code exchanged.
         url = adapter.authorization_url(shop, "https://app.example/cb", "st-1")
@@ -107,7 +61,7 @@ async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -
         )
         adapter.calls.clear()
 
-        ref = await adapter.create_listing(shop, _draft("TEE", 3))
+        ref = await adapter.create_listing(shop, make_draft("TEE", 3))
         assert set(ref.variant_ids) == {"TEE-00", "TEE-01", "TEE-02"}
         assert ref.external_id.startswith("gid://shopify/Product/")
         assert adapter.calls == {GRAPHQL: 1}
@@ -119,7 +73,7 @@ async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -
             ("TEE-02", Money("SGD", 1002), 12),
         }
         for prefix, count in (("A", 50), ("B", 50), ("C", 17)):
-            await adapter.create_listing(shop, _draft(prefix, count))
+            await adapter.create_listing(shop, make_draft(prefix, count))
         skus = [f"TEE-{i:02d}" for i in range(3)]
         skus += [f"{p}-{i:02d}" for p, n in (("A", 50), ("B", 50), ("C", 17)) for i in range(n)]
         assert len(skus) == 120
@@ -188,11 +142,11 @@ async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -
 
 
 async def test_expired_token_is_refreshed_once(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
+    shop = await new_shop(sp)
     assert shop.tokens is not None
     old = shop.tokens
     await sp.admin("POST", f"{shop.shop_id}/token/expire")
-    adapter = _adapter(sp)
+    adapter = adapter_for(sp)
     assert (await adapter.list_listings(shop)).items == []
     assert shop.tokens.access_token != old.access_token
     assert shop.tokens.refresh_token != old.refresh_token
@@ -208,9 +162,9 @@ async def test_expired_token_is_refreshed_once(sp: ServedPlatform) -> None:
 async def test_calls_are_planned_from_the_reported_budget(sp: ServedPlatform) -> None:
     """A small bucket (300 points, 1500/s): 16 lookups of 252 points need ~4000 points,
     far more than the bucket; the planner waits for points instead of being throttled."""
-    shop = await _new_shop(sp, maximum_available=300, restore_rate=1500)
-    adapter = _adapter(sp)
-    await adapter.create_listing(shop, _draft("PLAN", 50))
+    shop = await new_shop(sp, maximum_available=300, restore_rate=1500)
+    adapter = adapter_for(sp)
+    await adapter.create_listing(shop, make_draft("PLAN", 50))
     skus = [f"PLAN-{i:02d}" for i in range(50)]
     for _ in range(4):
         results = await asyncio.gather(
@@ -225,9 +179,9 @@ async def test_calls_are_planned_from_the_reported_budget(sp: ServedPlatform) ->
 
 
 async def test_throttle_storm_is_survived(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
-    ref = await adapter.create_listing(shop, _draft("STORM", 3))
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
+    ref = await adapter.create_listing(shop, make_draft("STORM", 3))
     await sp.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 4})
     results = await adapter.update_stock(shop, [StockUpdate(f"STORM-{i:02d}", 3) for i in range(3)])
     assert all(r.ok for r in results)
@@ -239,9 +193,9 @@ async def test_throttle_storm_is_survived(sp: ServedPlatform) -> None:
 
 
 async def test_5xx_and_timeouts_are_retried(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
-    ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp, timeout=httpx.Timeout(0.4, connect=1.0))
+    ref = await adapter.create_listing(shop, make_draft("FLAKY", 3))
     await sp.admin(
         "POST",
         f"{shop.shop_id}/faults",
@@ -257,8 +211,8 @@ async def test_5xx_and_timeouts_are_retried(sp: ServedPlatform) -> None:
 
 
 async def test_permanent_failures_are_not_retried(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
     with pytest.raises(AdapterError) as caught:
         await adapter.get_listing(shop, "gid://shopify/Product/424242")
     assert caught.value.kind is FailureKind.PERMANENT and caught.value.code == "not_found"
@@ -269,7 +223,7 @@ async def test_permanent_failures_are_not_retried(sp: ServedPlatform) -> None:
         shop.tokens,
     )  # fmt: skip
     with pytest.raises(AdapterError) as caught:
-        await adapter.create_listing(elsewhere, _draft("LOC", 2))
+        await adapter.create_listing(elsewhere, make_draft("LOC", 2))
     assert caught.value.kind is FailureKind.PERMANENT
     assert caught.value.code == "INVALID_LOCATION"
     assert adapter.calls == {GRAPHQL: 2}
@@ -284,12 +238,12 @@ async def test_permanent_failures_are_not_retried(sp: ServedPlatform) -> None:
 
 
 async def test_validation_fails_before_any_request(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
-    base = _draft("VAL", 2)
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
+    base = make_draft("VAL", 2)
     bad_drafts = [
         ListingDraft(**{**base.__dict__, "title": "x" * 256}),
-        ListingDraft(**{**base.__dict__, "variants": _draft("MANY", 251).variants}),
+        ListingDraft(**{**base.__dict__, "variants": make_draft("MANY", 251).variants}),
         ListingDraft(**{**base.__dict__, "option_names": ["a", "b", "c", "d"]}),
         ListingDraft(
             **{**base.__dict__, "variants": [ListingVariant("N", ["V"], Money("SGD", 1), -1)]}
@@ -308,10 +262,10 @@ async def test_validation_fails_before_any_request(sp: ServedPlatform) -> None:
 
 
 async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp, timeout=httpx.Timeout(0.4, connect=1.0))
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp, timeout=httpx.Timeout(0.4, connect=1.0))
     await sp.admin("POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
-    ref = await adapter.create_listing(shop, _draft("ONCE", 3))
+    ref = await adapter.create_listing(shop, make_draft("ONCE", 3))
     stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
     assert len(stored) == 1 and stored[0]["product_id"] == ref.external_id
     assert set(ref.variant_ids) == {"ONCE-00", "ONCE-01", "ONCE-02"}
@@ -320,74 +274,11 @@ async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: ServedP
     await adapter.aclose()
 
 
-def _seed_paid_first(rate: float) -> int:
-    """A seed whose first reorder roll holds a message back and whose second does not."""
-    for seed in range(1000):
-        rolls = random.Random(seed)
-        if rolls.random() < rate <= rolls.random():
-            return seed
-    raise AssertionError("no seed")
-
-
-async def test_webhooks_signed_retried_and_parsed_out_of_order(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
-    await adapter.create_listing(shop, _draft("HOOK", 2))
-    await adapter.update_stock(shop, [StockUpdate("HOOK-00", 4)])  # the adapter sees the item
-    await sp.admin(
-        "POST", f"{shop.shop_id}/webhook", json={"url": sp.hook_url, "time_scale": 0.0001}
-    )
-    sp.hooks.clear()
-    # orders/create is held back (reorder switch, seeded) so orders/paid overtakes it.
-    seed = _seed_paid_first(0.5)
-    await sp.admin(
-        "POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0.5, "seed": seed}
-    )
-    line = {"seller_sku": "HOOK-00", "quantity": 1}
-    placed = await sp.admin("POST", f"{shop.shop_id}/orders", json={"lines": [line]})
-    await sp.settle(shop.shop_id)
-    await sp.admin("POST", f"{shop.shop_id}/faults", json={"webhook_reorder_rate": 0})
-    sp.fail_next = 1  # the next delivery fails once: Shopify retries it
-    await sp.admin("POST", f"{shop.shop_id}/orders/{placed['order_id']}/ship")
-    await sp.admin("POST", f"{shop.shop_id}/listings/HOOK-01", json={"price": 12.5, "stock": 30})
-    await sp.settle(shop.shop_id)
-
-    topics = [h["x-shopify-topic"] for h, _ in sp.hooks]
-    assert topics.index("orders/paid") < topics.index("orders/create")
-    assert {"orders/fulfilled", "products/update", "inventory_levels/update"} <= set(topics)
-    log = (await sp.admin("GET", f"{shop.shop_id}/webhook"))["deliveries"]
-    fulfilled = [d for d in log if d["topic"] == "orders/fulfilled"]
-    assert fulfilled[0]["attempts"] == 2 and fulfilled[0]["delivered"]
-
-    events: list[WebhookEvent] = []
-    ids = set()
-    for headers, body in sp.hooks:
-        assert verify_webhook(body, headers["x-shopify-hmac-sha256"], shop.app["client_secret"])
-        assert not verify_webhook(
-            body + b" ", headers["x-shopify-hmac-sha256"], shop.app["client_secret"]
-        )
-        assert headers["x-shopify-shop-domain"] == shop.app["shop_domain"]
-        assert headers["x-shopify-event-id"] and headers["x-shopify-triggered-at"]
-        ids.add(headers["x-shopify-webhook-id"])
-        events += adapter.parse_webhook(headers, body)
-    assert len(ids) == len(sp.hooks)
-    orders = [e.order for e in events if e.kind is WebhookKind.ORDER and e.order]
-    assert {o.order_id for o in orders} == {placed["admin_graphql_api_id"]}
-    assert {o.status for o in orders} == {OrderStatus.PAID, OrderStatus.SHIPPED}
-    stock = [e for e in events if e.kind is WebhookKind.STOCK]
-    assert ("HOOK-00", 3) in {(e.seller_sku, e.stock) for e in stock}
-    assert ("HOOK-01", 30) in {(e.seller_sku, e.stock) for e in stock}
-    product = [e for e in events if e.kind is WebhookKind.PRODUCT]
-    assert {e.seller_sku for e in product} == {"HOOK-00", "HOOK-01"}
-    assert all(e.shop_id == shop.app["shop_domain"] for e in events)
-    await adapter.aclose()
-
-
 async def test_a_throttled_create_is_resent_without_a_lookup(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
     await sp.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
-    ref = await adapter.create_listing(shop, _draft("AGAIN", 2))
+    ref = await adapter.create_listing(shop, make_draft("AGAIN", 2))
     assert set(ref.variant_ids) == {"AGAIN-00", "AGAIN-01"}
     assert adapter.calls == {GRAPHQL: 3}  # two THROTTLED productSets, then the stored one
     stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
@@ -395,29 +286,12 @@ async def test_a_throttled_create_is_resent_without_a_lookup(sp: ServedPlatform)
     await adapter.aclose()
 
 
-async def test_a_webhook_never_acknowledged_is_retried_8_times(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    await sp.admin("POST", f"{shop.shop_id}/listings", json={"seller_sku": "NACK", "price": 5})
-    hook = {"url": sp.hook_url, "time_scale": 0.00001}  # 4 h of backoff in ~0.15 s
-    await sp.admin("POST", f"{shop.shop_id}/webhook", json=hook)
-    sp.fail_next = 100
-    try:
-        await sp.admin("POST", f"{shop.shop_id}/listings/NACK", json={"price": 6})
-        await sp.settle(shop.shop_id)
-    finally:
-        sp.fail_next = 0
-    (delivery,) = (await sp.admin("GET", f"{shop.shop_id}/webhook"))["deliveries"]
-    assert delivery["topic"] == "products/update"
-    assert delivery["attempts"] == 1 + 8 and not delivery["delivered"]
-    assert delivery["last_status"] == 500
-
-
 async def test_update_listing_sets_the_whole_product(sp: ServedPlatform) -> None:
-    shop = await _new_shop(sp)
-    adapter = _adapter(sp)
-    ref = await adapter.create_listing(shop, _draft("UPD", 3))
+    shop = await new_shop(sp)
+    adapter = adapter_for(sp)
+    ref = await adapter.create_listing(shop, make_draft("UPD", 3))
     before = await adapter.get_listing(shop, ref.external_id)
-    draft = _draft("UPD", 3)
+    draft = make_draft("UPD", 3)
     variants = [
         ListingVariant("UPD-00", ["V0"], Money("SGD", 1999), 4),  # new price and stock
         draft.variants[1],  # unchanged
