@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -14,10 +13,8 @@ import pytest_asyncio
 
 from sandbox import woocommerce
 from services.common.money import Money
-from services.common.platforms import Platform
 from services.sync.adapters.base import (
     ListingDraft,
-    ListingVariant,
     MarketplaceAdapter,
     OrderStatus,
     PriceUpdate,
@@ -26,15 +23,18 @@ from services.sync.adapters.base import (
     WebhookKind,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
-from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.woocommerce import WooCommerceAdapter
 from services.sync.adapters.woocommerce.oauth import signed_query
 from services.sync.adapters.woocommerce.webhooks import verify
+from tests.integration.sandbox.woocommerce_shops import (
+    adapter_for,
+    make_draft,
+    new_shop,
+    wait_hooks,
+)
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-FAST = RetryBudget(attempts=6, seconds=30, initial_backoff=0.05, max_backoff=0.5)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -46,48 +46,13 @@ async def sandbox() -> AsyncIterator[ServedPlatform]:
         yield served
 
 
-async def _new_shop(
-    sandbox: ServedPlatform, rate_limit: float = 100
-) -> tuple[ShopAuth, dict[str, Any]]:
-    creds = await sandbox.create_shop(rate_limit=rate_limit)
-    assert {"consumer_key", "consumer_secret", "webhook_secret", "shop_id"} <= set(creds)
-    assert creds["site_url"] == sandbox.url + "/woocommerce"
-    app = {
-        "consumer_key": creds["consumer_key"],
-        "consumer_secret": creds["consumer_secret"],
-        "currency": creds["currency"],
-    }
-    shop = ShopAuth(Platform.WOOCOMMERCE, str(creds["shop_id"]), app, rate_limit=rate_limit)
-    return shop, creds
-
-
-def _adapter(sandbox: ServedPlatform, **kw: Any) -> WooCommerceAdapter:
-    kw.setdefault("retry_budget", FAST)
-    return WooCommerceAdapter(sandbox.url + "/woocommerce", **kw)
-
-
-def _draft(prefix: str, count: int) -> ListingDraft:
-    variants = [
-        ListingVariant(f"{prefix}-{i:03d}", [f"V{i}"], Money("USD", 1_000 + i), 10 + i)
-        for i in range(count)
-    ]
-    return ListingDraft(
-        prefix, f"Product {prefix}", "A product", "", "", [], ["Variant"], variants, 300
-    )
-
-
-async def _wait_hooks(sandbox: ServedPlatform, shop: ShopAuth, count: int) -> None:
-    await sandbox.settle(shop.shop_id)
-    assert len(sandbox.hooks) >= count
-
-
 async def test_lifecycle(sandbox: ServedPlatform) -> None:
-    shop, creds = await _new_shop(sandbox)
-    adapter: MarketplaceAdapter = _adapter(sandbox)
+    shop, creds = await new_shop(sandbox)
+    adapter: MarketplaceAdapter = adapter_for(sandbox)
     assert isinstance(adapter, WooCommerceAdapter)
     sid = shop.shop_id
     try:
-        ref = await adapter.create_listing(shop, _draft("TEE", 3))
+        ref = await adapter.create_listing(shop, make_draft("TEE", 3))
         assert set(ref.variant_ids) == {"TEE-000", "TEE-001", "TEE-002"}
         listing = await adapter.get_listing(shop, ref.external_id)
         assert listing.title == "Product TEE"
@@ -183,7 +148,7 @@ async def test_lifecycle(sandbox: ServedPlatform) -> None:
         # Webhooks: placed, placed, cancelled; then a price/stock edit in wp-admin.
         body = {"seller_sku": "TEE-000", "stock": 42}
         await sandbox.admin("POST", f"{sid}/products/edit", json=body)
-        await _wait_hooks(sandbox, shop, 4)
+        await wait_hooks(sandbox, shop, 4)
         topics = [h["x-wc-webhook-topic"] for h, _ in sandbox.hooks]
         assert topics == ["order.created", "order.created", "order.updated", "product.updated"]
         for headers, raw in sandbox.hooks:
@@ -209,9 +174,9 @@ async def test_lifecycle(sandbox: ServedPlatform) -> None:
 
 
 async def test_throttling_honours_retry_after(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
-    adapter = _adapter(sandbox)
-    ref = await adapter.create_listing(shop, _draft("STORM", 3))
+    shop, _ = await new_shop(sandbox)
+    adapter = adapter_for(sandbox)
+    ref = await adapter.create_listing(shop, make_draft("STORM", 3))
     await sandbox.admin("POST", f"{shop.shop_id}/faults", json={"throttle_storm": 2})
     assert len((await adapter.get_listing(shop, ref.external_id)).variants) == 3
     faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
@@ -220,9 +185,9 @@ async def test_throttling_honours_retry_after(sandbox: ServedPlatform) -> None:
 
 
 async def test_pacing_stays_under_the_shop_limit(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox, rate_limit=5)
-    adapter = _adapter(sandbox)
-    ref = await adapter.create_listing(shop, _draft("PACE", 2))
+    shop, _ = await new_shop(sandbox, rate_limit=5)
+    adapter = adapter_for(sandbox)
+    ref = await adapter.create_listing(shop, make_draft("PACE", 2))
     for _ in range(6):
         await adapter.get_listing(shop, ref.external_id)
     faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
@@ -231,9 +196,9 @@ async def test_pacing_stays_under_the_shop_limit(sandbox: ServedPlatform) -> Non
 
 
 async def test_5xx_and_timeouts_are_retried(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
-    adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
-    ref = await adapter.create_listing(shop, _draft("FLAKY", 3))
+    shop, _ = await new_shop(sandbox)
+    adapter = adapter_for(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
+    ref = await adapter.create_listing(shop, make_draft("FLAKY", 3))
     switches = {"error_rate": 0.4, "timeout_rate": 0.1, "hang_seconds": 1.0, "seed": 3}
     await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
     adapter.calls.clear()
@@ -245,102 +210,9 @@ async def test_5xx_and_timeouts_are_retried(sandbox: ServedPlatform) -> None:
     await adapter.aclose()
 
 
-async def test_create_that_timed_out_after_storing_is_not_duplicated(
-    sandbox: ServedPlatform,
-) -> None:
-    shop, _ = await _new_shop(sandbox)
-    adapter = _adapter(sandbox, timeout=httpx.Timeout(0.4, connect=1.0))
-    switches = {"timeout_next": 1, "hang_seconds": 1.0}
-    await sandbox.admin("POST", f"{shop.shop_id}/faults", json=switches)
-    ref = await adapter.create_listing(shop, _draft("ONCE", 3))
-    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
-    assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
-    assert {v["sku"] for v in stored[0]["variations"]} == set(ref.variant_ids)
-    faults = await sandbox.admin("GET", f"{shop.shop_id}/faults")
-    assert faults["timeouts"] == 1
-    await adapter.aclose()
-
-
-class LoseFirstReply(httpx.AsyncBaseTransport):
-    """Real HTTP, but the first request to a path ending in `suffix` loses its answer
-    (the site stored the change; the client sees a read timeout)."""
-
-    def __init__(self, suffix: str) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.suffix = suffix
-        self.lost = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if not self.lost and request.url.path.endswith(self.suffix):
-            await response.aread()
-            self.lost += 1
-            raise httpx.ReadTimeout("answer lost", request=request)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-async def test_variations_stored_before_a_lost_answer_are_not_created_twice(
-    sandbox: ServedPlatform,
-) -> None:
-    shop, _ = await _new_shop(sandbox)
-    lossy = LoseFirstReply("/variations/batch")
-    adapter = _adapter(sandbox, transport=lossy)
-    ref = await adapter.create_listing(shop, _draft("LOST", 3))
-    assert lossy.lost == 1
-    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
-    assert len(stored) == 1 and len(stored[0]["variations"]) == 3
-    assert ref.variant_ids == {v["sku"]: str(v["variation_id"]) for v in stored[0]["variations"]}
-    # One lost batch, one read of what it stored, and no second batch.
-    assert adapter.calls["/products/{id}/variations/batch"] == 1
-    assert adapter.calls["/products/{id}/variations"] == 1
-    await adapter.aclose()
-
-
-class SlowFirstCreate(httpx.AsyncBaseTransport):
-    """Real HTTP, but the first `POST /products` reaches the site only after our lookup
-    by SKU (client timed out; the site stores it late), just before the resend."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.held: httpx.Request | None = None
-        self.creates = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        is_create = request.method == "POST" and request.url.path.endswith("/v3/products")
-        if is_create:
-            self.creates += 1
-            if self.creates == 1:
-                await request.aread()
-                self.held = request
-                raise httpx.ReadTimeout("no answer yet", request=request)
-            if self.held is not None:
-                late = await self.inner.handle_async_request(self.held)
-                await late.aread()
-                self.held = None
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-async def test_a_create_stored_late_is_adopted_not_duplicated(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
-    slow = SlowFirstCreate()
-    adapter = _adapter(sandbox, transport=slow)
-    ref = await adapter.create_listing(shop, _draft("LATE", 2))
-    assert slow.creates == 2  # the resend was refused as a duplicate SKU, then adopted
-    stored = (await sandbox.admin("GET", f"{shop.shop_id}/listings"))["listings"]
-    assert len(stored) == 1 and str(stored[0]["product_id"]) == ref.external_id
-    assert len(stored[0]["variations"]) == 2
-    await adapter.aclose()
-
-
 async def test_permanent_errors_are_not_retried(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
-    adapter = _adapter(sandbox)
+    shop, _ = await new_shop(sandbox)
+    adapter = adapter_for(sandbox)
     with pytest.raises(AdapterError) as caught:
         await adapter.get_orders(shop, ["424242"])
     assert caught.value.kind is FailureKind.PERMANENT
@@ -349,28 +221,28 @@ async def test_permanent_errors_are_not_retried(sandbox: ServedPlatform) -> None
     assert adapter.calls == {"/orders/{id}": 1}
 
     adapter.calls.clear()
-    too_long = ListingDraft("LONG", "x" * 201, "", "", "", [], [], [_draft("L", 1).variants[0]])
+    too_long = ListingDraft("LONG", "x" * 201, "", "", "", [], [], [make_draft("L", 1).variants[0]])
     with pytest.raises(AdapterError) as invalid:
         await adapter.create_listing(shop, too_long)
     assert invalid.value.kind is FailureKind.PERMANENT and adapter.calls == {}
     with pytest.raises(AdapterError):
-        await adapter.create_listing(shop, _draft("MANY", 101))
+        await adapter.create_listing(shop, make_draft("MANY", 101))
     [negative] = await adapter.update_stock(shop, [StockUpdate("X", -1)])
     assert negative.error is not None and negative.error.code == "validation"
     assert adapter.calls == {}
 
-    await adapter.create_listing(shop, _draft("DUP", 1))
+    await adapter.create_listing(shop, make_draft("DUP", 1))
     adapter.calls.clear()
     with pytest.raises(AdapterError) as duplicate:
-        await adapter.create_listing(shop, _draft("DUP", 1))
+        await adapter.create_listing(shop, make_draft("DUP", 1))
     assert duplicate.value.code == "product_invalid_sku"
     assert adapter.calls == {"/products": 1}
     await adapter.aclose()
 
 
 async def test_wrong_secret_is_auth_and_not_retried(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
-    adapter = _adapter(sandbox)
+    shop, _ = await new_shop(sandbox)
+    adapter = adapter_for(sandbox)
     wrong = ShopAuth(shop.platform, shop.shop_id, {**shop.app, "consumer_secret": "cs_bad"})
     with pytest.raises(AdapterError) as caught:
         await adapter.find_listing_by_seller_sku(wrong, "X")
@@ -386,7 +258,7 @@ async def test_wrong_secret_is_auth_and_not_retried(sandbox: ServedPlatform) -> 
 
 
 async def test_webhook_disabled_after_seven_failures(sandbox: ServedPlatform) -> None:
-    shop, _ = await _new_shop(sandbox)
+    shop, _ = await new_shop(sandbox)
     sid = shop.shop_id
     await sandbox.admin("POST", f"{sid}/listings", json={"seller_sku": "W", "stock": 99})
     await sandbox.admin("POST", f"{sid}/webhook", json={"url": sandbox.hook_url})
@@ -409,7 +281,7 @@ async def test_webhook_disabled_after_seven_failures(sandbox: ServedPlatform) ->
 
 
 async def test_nonce_reuse_and_stale_timestamp_are_refused(sandbox: ServedPlatform) -> None:
-    _, creds = await _new_shop(sandbox)
+    _, creds = await new_shop(sandbox)
     url = sandbox.url + "/woocommerce/wp-json/wc/v3/products"
     key, secret = creds["consumer_key"], creds["consumer_secret"]
     async with httpx.AsyncClient() as client:
