@@ -81,6 +81,16 @@ class _Group:
     remembered: list[tuple[IdempotencyKey, dict[str, Any]]]
 
 
+def _settle(future: asyncio.Future[Reservation], outcome: Reservation | Exception) -> None:
+    """Hand the caller its answer or error, unless it went away meanwhile."""
+    if future.done():
+        return
+    if isinstance(outcome, Exception):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
 class ReserveBatcher:
     """Queues Reserves and commits them in groups of at most `max_batch` orders."""
 
@@ -147,25 +157,18 @@ class ReserveBatcher:
         self.grouped += 1
         self.service.deps.notify_outbox()
         for pending, outcome in zip(group, outcomes, strict=True):
-            if pending.future.done():  # the caller went away
-                continue
-            if isinstance(outcome, Exception):
-                pending.future.set_exception(outcome)
-            else:
-                pending.future.set_result(outcome)
+            _settle(pending.future, outcome)
 
     async def _alone(self, pending: _Pending) -> None:
         set_request_context(pending.context)
+        outcome: Reservation | Exception
         try:
-            result = await self.service.reserve_alone(
+            outcome = await self.service.reserve_alone(
                 pending.caller, pending.order, pending.wanted, pending.key
             )
         except Exception as exc:
-            if not pending.future.done():
-                pending.future.set_exception(exc)
-            return
-        if not pending.future.done():
-            pending.future.set_result(result)
+            outcome = exc
+        _settle(pending.future, outcome)
 
     async def _apply_group(self, group: list[_Pending]) -> list[Reservation | Exception]:
         tenant = group[0].caller.tenant_id

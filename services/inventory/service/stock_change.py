@@ -50,7 +50,6 @@ class StockChange:
         self.now = now
         self.records: dict[str, SkuRecord] = {}
         self.events: list[PendingEvent] = []
-        self.views: dict[str, StockView] = {}
         self._entries: list[dict[str, Any]] = []
         self._touched: set[str] = set()
         self._levels: dict[str, dict[str, Level]] = {}
@@ -214,7 +213,6 @@ class StockChange:
                 outcome = evaluate(view.available, view.threshold, view.record.low_alerted)
                 view.record.low_alerted = outcome.alerted_after
                 view.record.version += 1
-                self.views[view.sku] = view
                 level_events.append(
                     level_changed_event(
                         self.tenant, view, settings.locations, self.source, self.reference
