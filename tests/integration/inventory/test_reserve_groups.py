@@ -101,12 +101,15 @@ async def _state(world: World, caller: Principal) -> tuple[Any, ...]:
         levels = await repo.levels(list(STOCK))
         sums = {sku: await repo.ledger_sums(sku) for sku in STOCK}
         found = await repo.reservations(_order(o) for o in ORDERS)
+    by_location = {
+        sku: {lv.location_id: (lv.on_hand, lv.reserved) for lv in lvs}
+        for sku, lvs in levels.items()
+    }
     return (
-        {sku: sorted((lv.on_hand, lv.reserved) for lv in lvs) for sku, lvs in levels.items()},
+        {sku: sorted(held.values()) for sku, held in by_location.items()},
         {sku: sorted(s.values()) for sku, s in sums.items()},
         {r.order.order_id: (r.state.value, sorted(r.lines.items())) for r in found.values()},
-        {sku: sorted((lv.on_hand, lv.reserved) for lv in lvs) for sku, lvs in levels.items()}
-        == {sku: sorted(s.values()) for sku, s in sums.items()},
+        by_location == sums,  # levels equal the ledger's sums, location by location
     )
 
 
