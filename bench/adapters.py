@@ -39,6 +39,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from bench.adapters_create import create_listings
 from bench.adapters_platforms import SPECS, PlatformSpec
 from bench.adapters_shopify import run_shopify
 from bench.adapters_woocommerce import WOOCOMMERCE
@@ -55,7 +56,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_CSV = ROOT.parent / "shared" / "data" / "catalog-4147.shopify.csv"
 FULL_RUN_BUDGET_S = 600.0  # sample when a full run would take longer at the limit
 DEFAULT_PRODUCTS = 150
-WORKERS = 16  # concurrent creates (the adapter's bucket paces them)
 
 
 class Sandbox:
@@ -137,23 +137,9 @@ async def run_platform(
         calls = adapter.calls  # type: ignore[attr-defined]
         cpu0, thread0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
 
-        queue = list(reversed(drafts))
-        errors: list[str] = []
-        created: list[ListingDraft] = []
-
-        async def worker() -> None:
-            while queue:
-                draft = queue.pop()
-                try:
-                    await adapter.create_listing(shop, draft)
-                    created.append(draft)
-                except Exception as exc:  # counted and reported
-                    errors.append(f"{draft.seller_sku}: {exc}")
-
-        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        created, errors = await create_listings(adapter, shop, drafts)
         t1 = time.perf_counter()
         create_requests = sum(calls.values())
-        created.sort(key=lambda d: drafts.index(d))
         stock = [StockUpdate(v.seller_sku, 7) for d in created for v in d.variants]
         results = await adapter.update_stock(shop, stock)
         t2 = time.perf_counter()

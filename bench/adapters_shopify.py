@@ -16,7 +16,6 @@ waited (target ≥ 0.9); `throttled` = THROTTLED answers (bucket + storms, targe
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from bench.adapters_create import create_listings
 from bench.adapters_platforms import PlatformSpec
 from services.catalog.domain.model import Product
 from services.common.platforms import Platform
@@ -33,7 +33,6 @@ from services.sync.adapters.shopify import ShopifyAdapter
 from services.sync.adapters.shopify.documents import LOOKUP_BATCH
 
 SET_BATCH = 250
-WORKERS = 16
 
 
 def _shop(c: Mapping[str, Any], rate: float) -> ShopAuth:
@@ -77,24 +76,9 @@ async def run_shopify(url: str, catalog: Sequence[Product], cap: int | None) -> 
         adapter = ShopifyAdapter(url + "/shopify")
         start = (await admin.get(f"{path}/throttle")).json()
         cpu0, thread0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
-        queue = list(reversed(drafts))
-        errors: list[str] = []
-        created: list[ListingDraft] = []
-
-        async def worker() -> None:
-            while queue:
-                draft = queue.pop()
-                try:
-                    await adapter.create_listing(shop, draft)
-                    created.append(draft)
-                except Exception as exc:  # counted and reported
-                    errors.append(f"{draft.seller_sku}: {exc}")
-
-        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        created, errors = await create_listings(adapter, shop, drafts)
         t1 = time.perf_counter()
         create_requests = sum(adapter.calls.values())
-        order = {d.seller_sku: i for i, d in enumerate(drafts)}
-        created.sort(key=lambda d: order[d.seller_sku])
         stock = [StockUpdate(v.seller_sku, 7) for d in created for v in d.variants]
         results = await adapter.update_stock(shop, stock)
         t2 = time.perf_counter()
