@@ -109,9 +109,10 @@ class FaultSwitches:
             return 0.0
         return self._random.uniform(self.latency_min, self.latency_max)
 
-    def decide(self) -> Verdict:
-        """What happens to the next request (counts it against the rate limit)."""
-        if self.rate_limit > 0:
+    def decide(self, *, own_limit: bool = True) -> Verdict:
+        """What happens to the next request. `own_limit`: count it against the shop's one
+        rate-limit bucket (False where the platform's route applies its own limit)."""
+        if own_limit and self.rate_limit > 0:
             if self._limiter is None:
                 self._limiter = RateLimiter(self.rate_limit)
             if not self._limiter.allow():

@@ -142,15 +142,6 @@ class TikTokBase:
             limiter = self._limiters[key] = RateLimiter(rate)
         return not limiter.allow()
 
-    def _decide(self, shop: Shop) -> Verdict:
-        """The shop's fault switches without their one-bucket-per-shop limit (ours is per API)."""
-        faults = shop.faults
-        limit, faults.rate_limit = faults.rate_limit, 0.0
-        try:
-            return faults.decide()
-        finally:
-            faults.rate_limit = limit
-
     def shop_route(
         self, template: str, method: str, handler: Handler, *, cipher: bool = True
     ) -> Route:
@@ -168,7 +159,8 @@ class TikTokBase:
                 faults.rate_limited += 1
                 verdict = Verdict.RATE_LIMITED
             else:
-                verdict = self._decide(shop)
+                # The limit is per API here, not the shop's one bucket.
+                verdict = faults.decide(own_limit=False)
             if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
                 return error_response(TikTokError(429, TOO_MANY_REQUESTS, "Too many requests."))
             if verdict is Verdict.SERVER_ERROR:

@@ -206,11 +206,7 @@ class TokopediaBase:
                 too_many = TokopediaError(429, TOO_MANY, "Too many requests")
                 return error_response(too_many, started, limiter.headers())
             # The shop's limit is ours to apply (per item); the other switches are shared.
-            rate, faults.rate_limit = faults.rate_limit, 0
-            try:
-                verdict = faults.decide()
-            finally:
-                faults.rate_limit = rate
+            verdict = faults.decide(own_limit=False)
             if verdict is Verdict.THROTTLED:
                 headers = {**limiter.headers(), "X-Ratelimit-Remaining": "0"}
                 headers["X-Ratelimit-Reset-After"] = f"{1 / limiter.rate:.6f}"
