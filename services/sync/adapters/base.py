@@ -90,6 +90,10 @@ class RemoteListing:
     variants: Sequence[RemoteVariant]
     status: str = ""
 
+    def ref(self) -> ListingRef:
+        """The listing's id and each variant's id by seller SKU."""
+        return ListingRef(self.external_id, {v.seller_sku: v.external_id for v in self.variants})
+
 
 @dataclass(frozen=True)
 class PriceUpdate:

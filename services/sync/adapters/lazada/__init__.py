@@ -86,9 +86,7 @@ class LazadaAdapter(PlatformFacade[LazadaClient, LazadaListings, LazadaInventory
         check_same_variants(self.platform, current, draft)
         await self._listings.update_product(shop, current, draft)
         await push_prices_and_stock(self, shop, current, draft)
-        return ListingRef(
-            current.external_id, {v.seller_sku: v.external_id for v in current.variants}
-        )
+        return current.ref()
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """message_type 0 → ORDER; 3 → PRODUCT per SKU; 6 (shallow stock) → STOCK."""

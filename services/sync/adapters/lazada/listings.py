@@ -57,9 +57,7 @@ class LazadaListings:
             found = await self.find_by_skus(shop, skus)
             if not found:
                 return None
-            return ListingRef(
-                found[0].external_id, {v.seller_sku: v.external_id for v in found[0].variants}
-            )
+            return found[0].ref()
 
         budget = self._client.budget
         return await create_or_find(budget, create, find, pause=sleep_backoff(budget))

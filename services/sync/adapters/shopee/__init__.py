@@ -75,7 +75,7 @@ class ShopeeAdapter(PlatformFacade[ShopeeClient, ShopeeListings, ShopeeInventory
         check_same_variants(self.platform, current, draft)
         await self._listings.update_item(shop, item, draft)
         await push_prices_and_stock(self, shop, current, draft)
-        return self._listings.remember(shop, current)
+        return current.ref()  # indexed when read (to_remote)
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """Code 3 → ORDER; 7 and 8 → STOCK (re-read); 6 → PRODUCT; other codes ignored."""

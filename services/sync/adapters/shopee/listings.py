@@ -68,13 +68,11 @@ class ShopeeListings:
     def index(self, shop: ShopAuth) -> dict[str, _Target]:
         return self._sku_index.setdefault(shop.shop_id, {})
 
-    def remember(self, shop: ShopAuth, listing: RemoteListing) -> ListingRef:
+    def remember(self, shop: ShopAuth, listing: RemoteListing) -> None:
+        """Index the listing's seller SKUs (every listing read goes through `to_remote`)."""
         index = self.index(shop)
-        ids: dict[str, str] = {}
         for v in listing.variants:
-            ids[v.seller_sku] = v.external_id
             index[v.seller_sku] = _Target(int(listing.external_id), int(v.external_id))
-        return ListingRef(listing.external_id, ids)
 
     async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
         validate_draft(shop, draft)
@@ -99,7 +97,7 @@ class ShopeeListings:
         # Found after a lost answer: done, unless its models were never defined.
         has_models = existing is not None and any(v.external_id != "0" for v in existing.variants)
         if existing is not None and (has_models or not with_models):
-            return self.remember(shop, existing)
+            return existing.ref()  # indexed when read (to_remote)
         if not with_models:
             ref = ListingRef(str(item_id), {first.seller_sku: "0"})
             self.index(shop)[first.seller_sku] = _Target(item_id, 0)

@@ -112,10 +112,7 @@ class ShopifyListings:
             if not found:
                 return None
             product_id = next(iter(found.values())).product_id
-            listing = await self.get_listing(shop, product_id)
-            return ListingRef(
-                listing.external_id, {v.seller_sku: v.external_id for v in listing.variants}
-            )
+            return (await self.get_listing(shop, product_id)).ref()
 
         async def pause(exc: AdapterError, attempt: int) -> None:
             # A THROTTLED answer's wait (0 means none: back off instead).

@@ -91,7 +91,7 @@ class TikTokAdapter(PlatformFacade[TikTokClient, TikTokListings, TikTokInventory
         check_same_variants(self.platform, current, draft, "SKU")
         await self._listings.partial_edit(shop, product, draft)
         await push_prices_and_stock(self, shop, current, draft, variant_word="SKU")
-        return self._listings.ref(current)
+        return current.ref()
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """Type 1 → ORDER; 27 INVENTORY_STATUS_CHANGE → STOCK; product types → PRODUCT."""

@@ -103,11 +103,6 @@ class TikTokListings:
             status=str(product.get("status") or ""),
         )
 
-    def ref(self, listing: RemoteListing) -> ListingRef:
-        return ListingRef(
-            listing.external_id, {v.seller_sku: v.external_id for v in listing.variants}
-        )
-
     async def create_listing(self, shop: ShopAuth, draft: ListingDraft) -> ListingRef:
         validate_draft(shop, draft)
         warehouse = self._warehouse(shop)
@@ -135,7 +130,7 @@ class TikTokListings:
             body["package_weight"] = weight
         data = await self._create_once(shop, body, draft.variants[0].seller_sku)
         if isinstance(data, RemoteListing):
-            return self.ref(data)
+            return data.ref()
         ids = {str(s["seller_sku"]): str(s["id"]) for s in data.get("skus", [])}
         product_id = str(data["product_id"])
         index = self.index(shop)

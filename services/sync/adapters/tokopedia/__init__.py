@@ -94,9 +94,7 @@ class TokopediaAdapter(
         current = await self.get_listing(shop, ref.external_id)
         await push_prices_and_stock(self, shop, current, draft)
         refuse_undocumented_edit(self.platform, current, draft, NO_EDIT_ENDPOINT)
-        return ListingRef(
-            current.external_id, {v.seller_sku: v.external_id for v in current.variants}
-        )
+        return current.ref()
 
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:
         """The order notification becomes an ORDER event; other notifications are ignored."""

@@ -167,7 +167,7 @@ class TokopediaListings:
 
         reply = await create_or_find(self._client.budget, create, find, pause=pause)
         if isinstance(reply, RemoteListing):
-            return ref_of(reply)
+            return reply.ref()
         data = reply.payload.get("data") or {}
         failed = data.get("failed_rows_data") or []
         if failed:
@@ -176,8 +176,4 @@ class TokopediaListings:
                 "; ".join(str(e) for e in errors) or "create failed", "failed_rows_data"
             )
         product_id = str(data["success_rows_data"][0]["product_id"])
-        return ref_of(await self.get_listing(shop, product_id))
-
-
-def ref_of(listing: RemoteListing) -> ListingRef:
-    return ListingRef(listing.external_id, {v.seller_sku: v.external_id for v in listing.variants})
+        return (await self.get_listing(shop, product_id)).ref()

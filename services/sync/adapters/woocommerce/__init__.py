@@ -70,9 +70,7 @@ class WooCommerceAdapter(
         validate_draft(shop, draft)
         current = await self.get_listing(shop, ref.external_id)
         await push_prices_and_stock(self, shop, current, draft, variant_word="variation")
-        return ListingRef(
-            current.external_id, {v.seller_sku: v.external_id for v in current.variants}
-        )
+        return current.ref()
 
     # -- webhooks -------------------------------------------------------------------
     def parse_webhook(self, headers: Mapping[str, str], raw_body: bytes) -> Sequence[WebhookEvent]:

@@ -110,10 +110,6 @@ def remote_variant(record: Mapping[str, Any], currency: str) -> RemoteVariant:
     )
 
 
-def ref_of(listing: RemoteListing) -> ListingRef:
-    return ListingRef(listing.external_id, {v.seller_sku: v.external_id for v in listing.variants})
-
-
 def item_error(item: Mapping[str, Any]) -> AdapterError | None:
     """A batch item's `{id, error: {code, message, data}}` as a PERMANENT error."""
     error = item.get("error")
@@ -229,7 +225,7 @@ class WooCommerceListings:
         product_id = int(product["id"])
         if not pending:
             listing = await self.remote(shop, product)
-            return ref_of(listing)
+            return listing.ref()
         path = f"/products/{product_id}/variations/batch"
         ids: dict[str, str] = {}
 
