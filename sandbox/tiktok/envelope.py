@@ -19,7 +19,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -74,6 +74,29 @@ class Ctx:
 
     def q(self, name: str, default: str = "") -> str:
         return self.request.query_params.get(name, default)
+
+    def page(self) -> tuple[int, int]:
+        """A search's page_token (an offset into the results) and page_size (1-100)."""
+        try:
+            size = int(self.q("page_size"))
+            start = int(self.q("page_token") or 0)
+        except ValueError as exc:
+            raise param_error("page_size and page_token must be integers.") from exc
+        if not 1 <= size <= 100:
+            raise param_error("page_size must be between 1 and 100.")
+        return start, size
+
+
+T = TypeVar("T")
+
+
+def paged(found: list[T], start: int, size: int) -> tuple[list[T], dict[str, Any]]:
+    """The page of `found` from `start`, and the search answer's total and next token."""
+    more = start + size < len(found)
+    return found[start : start + size], {
+        "total_count": len(found),
+        "next_page_token": str(start + size) if more else "",
+    }
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]

@@ -14,18 +14,12 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.state import Order
-from sandbox.tiktok.envelope import Ctx, TikTokBase, ok_response, param_error
+from sandbox.tiktok.envelope import Ctx, TikTokBase, ok_response, paged, param_error
 
 
 class OrderRoutes(TikTokBase):
     async def search_orders(self, ctx: Ctx) -> Response:
-        try:
-            size = int(ctx.q("page_size"))
-            start = int(ctx.q("page_token") or 0)
-        except ValueError as exc:
-            raise param_error("page_size and page_token must be integers.") from exc
-        if not 1 <= size <= 100:
-            raise param_error("page_size must be between 1 and 100.")
+        start, size = ctx.page()
         b = ctx.body
         bounds = {}
         for name in ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt"):
@@ -48,15 +42,8 @@ class OrderRoutes(TikTokBase):
             key=lambda o: (getattr(o, field), o.order_sn),
             reverse=ctx.q("sort_order", "DESC") == "DESC",
         )
-        page = found[start : start + size]
-        more = start + size < len(found)
-        return ok_response(
-            {
-                "orders": [order_wire(o, ctx.shop.currency) for o in page],
-                "total_count": len(found),
-                "next_page_token": str(start + size) if more else "",
-            }
-        )
+        page, rest = paged(found, start, size)
+        return ok_response({"orders": [order_wire(o, ctx.shop.currency) for o in page], **rest})
 
     async def get_orders(self, ctx: Ctx) -> Response:
         ids = [i for i in ctx.q("ids").split(",") if i]

@@ -19,7 +19,14 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.state import Listing, Model, Shop
-from sandbox.tiktok.envelope import PARAM_ERROR, Ctx, TikTokBase, ok_response, param_error
+from sandbox.tiktok.envelope import (
+    PARAM_ERROR,
+    Ctx,
+    TikTokBase,
+    ok_response,
+    paged,
+    param_error,
+)
 from sandbox.tiktok.package_weight import package_weight_kg, package_weight_wire
 
 WIDE_REGIONS = {"BR", "EU", "JP", "MX", "UK", "GB", "US"}
@@ -161,13 +168,7 @@ class ProductRoutes(TikTokBase):
         return ok_response(product_wire(ctx.shop, self._product(ctx)))
 
     async def search_products(self, ctx: Ctx) -> Response:
-        try:
-            size = int(ctx.q("page_size"))
-            start = int(ctx.q("page_token") or 0)
-        except ValueError as exc:
-            raise param_error("page_size and page_token must be integers.") from exc
-        if not 1 <= size <= 100:
-            raise param_error("page_size must be between 1 and 100.")
+        start, size = ctx.page()
         status = ctx.body.get("status")
         wanted = set(ctx.body.get("seller_skus") or [])
         found = [
@@ -176,15 +177,8 @@ class ProductRoutes(TikTokBase):
             if (not status or status == "ALL" or x.status == status)
             and (not wanted or wanted & {m.seller_sku for m in x.models})
         ]
-        page = found[start : start + size]
-        more = start + size < len(found)
-        return ok_response(
-            {
-                "products": [product_wire(ctx.shop, x) for x in page],
-                "total_count": len(found),
-                "next_page_token": str(start + size) if more else "",
-            }
-        )
+        page, rest = paged(found, start, size)
+        return ok_response({"products": [product_wire(ctx.shop, x) for x in page], **rest})
 
     async def update_prices(self, ctx: Ctx) -> Response:
         listing = self._product(ctx)
