@@ -136,8 +136,8 @@ class ShopifyListings:
         """productSet with the product's id: the draft becomes the product's whole state
         (title, options, variants; a SKU missing from the draft is deleted, a new one
         created with its stock). Existing variants keep their quantity here: stock goes
-        through the compare-and-set of update_stock."""
-        validate_draft(shop, draft)
+        through the compare-and-set of update_stock. The draft is validated (the caller
+        checks, before reading `current`)."""
         existing = {v.seller_sku: v.external_id for v in current.variants}
         product = self._input(shop, draft)
         for entry, variant in zip(product["variants"], draft.variants, strict=True):
