@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from starlette.responses import JSONResponse, Response
 
@@ -37,9 +38,16 @@ class StockPriceRoutes(ShopeeBase):
             return None if listing.models else listing
         return next((m for m in listing.models if m.model_id == model_id), None)
 
-    async def update_price(self, ctx: Ctx) -> Response:
-        listing, entries = self._batch(ctx, "price_list")
-        success, failure = [], []
+    def _set_each(
+        self,
+        listing: Listing,
+        entries: list[Any],
+        attr: Literal["price", "stock"],
+        read: Callable[[Any], float | int],
+    ) -> tuple[list[tuple[Any, float | int]], list[dict[str, Any]]]:
+        """Sets `attr` of each entry's model (or model-less item) to `read(entry)`; an
+        unknown model or a bad value fails alone. Returns (model_id, value) of each set."""
+        done, failure = [], []
         for entry in entries:
             target = self._target(listing, entry)
             model_id = entry.get("model_id") if isinstance(entry, dict) else None
@@ -47,34 +55,30 @@ class StockPriceRoutes(ShopeeBase):
                 failure.append({"model_id": model_id, "failed_reason": "model not found"})
                 continue
             try:
-                price = price_of(entry.get("original_price"), "product")
+                value = read(entry)
             except ShopeeError as exc:
                 failure.append({"model_id": model_id, "failed_reason": exc.message})
                 continue
-            target.price = price
-            success.append({"model_id": model_id, "original_price": price})
-        if success:
+            setattr(target, attr, value)
+            done.append((model_id, value))
+        if done:
             listing.touch()
+        return done, failure
+
+    async def update_price(self, ctx: Ctx) -> Response:
+        listing, entries = self._batch(ctx, "price_list")
+        done, failure = self._set_each(
+            listing, entries, "price", lambda e: price_of(e.get("original_price"), "product")
+        )
+        success = [{"model_id": m, "original_price": price} for m, price in done]
         return ok_response({"success_list": success, "failure_list": failure})
 
     async def update_stock(self, ctx: Ctx) -> Response:
         listing, entries = self._batch(ctx, "stock_list")
-        success, failure = [], []
-        for entry in entries:
-            target = self._target(listing, entry)
-            model_id = entry.get("model_id") if isinstance(entry, dict) else None
-            if target is None:
-                failure.append({"model_id": model_id, "failed_reason": "model not found"})
-                continue
-            try:
-                stock = stock_of(entry.get("seller_stock"), "product")
-            except ShopeeError as exc:
-                failure.append({"model_id": model_id, "failed_reason": exc.message})
-                continue
-            target.stock = stock
-            success.append({"model_id": model_id, "location_id": "", "stock": stock})
-        if success:
-            listing.touch()
+        done, failure = self._set_each(
+            listing, entries, "stock", lambda e: stock_of(e.get("seller_stock"), "product")
+        )
+        success = [{"model_id": m, "location_id": "", "stock": stock} for m, stock in done]
         if failure and not success:
             return JSONResponse(
                 {
