@@ -21,8 +21,7 @@ from services.sync.adapters.base import (
     RemoteVariant,
     ShopAuth,
 )
-from services.sync.adapters.create_once import create_or_find
-from services.sync.adapters.errors import AdapterError
+from services.sync.adapters.create_once import bucket_pause, create_or_find
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia.client import TokopediaClient, fs_id
 from services.sync.adapters.tokopedia.validation import (
@@ -160,11 +159,8 @@ class TokopediaListings:
         def find() -> Awaitable[RemoteListing | None]:
             return self.find_listing_by_seller_sku(shop, draft.variants[0].seller_sku)
 
-        async def pause(exc: AdapterError, _attempt: int) -> None:
-            # The next call waits in the shop's bucket; no sleep of our own.
-            if exc.retry_after:
-                self._client.bucket(shop).pause(exc.retry_after)
-
+        # After a throttled answer the next call waits in the shop's bucket.
+        pause = bucket_pause(lambda: self._client.bucket(shop))
         reply = await create_or_find(self._client.budget, create, find, pause=pause)
         if isinstance(reply, RemoteListing):
             return reply.ref()
