@@ -1,5 +1,5 @@
 """Hex HMAC-SHA256 webhook signatures: what the Shopee, TikTok Shop, Lazada and Tokopedia
-verifiers share (MARKETPLACES.md §0, §8).
+verifiers share (MARKETPLACES.md §0, §8); Shopify and WooCommerce sign in base64.
 
 Each platform's `webhooks.verify` builds its own message (Shopee `url|body`, TikTok Shop
 and Lazada `app_key + body`, Tokopedia the body) and header name, then calls `verify_hex`.
@@ -8,6 +8,7 @@ The message is always the raw body as received: re-serialised JSON would not mat
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -16,6 +17,11 @@ from collections.abc import Mapping
 def hmac_sha256_hex(secret: str, message: bytes) -> str:
     """Lowercase hex HMAC-SHA256 of `message` keyed with the UTF-8 `secret`."""
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def hmac_sha256_base64(secret: str, message: bytes) -> str:
+    """Base64 HMAC-SHA256 of `message` keyed with the UTF-8 `secret` (Shopify, WooCommerce)."""
+    return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
 
 
 def header(headers: Mapping[str, str], name: str) -> str:

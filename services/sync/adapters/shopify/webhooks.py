@@ -16,8 +16,6 @@ one PRODUCT event per variant (SKU, stock, the product's gid). Others are ignore
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -28,14 +26,14 @@ from services.sync.adapters.base import OrderLine, RemoteOrder, WebhookEvent, We
 from services.sync.adapters.shopify.orders import order_status, parse_time
 from services.sync.adapters.shopify.validation import to_money
 from services.sync.adapters.webhook_body import json_object
+from services.sync.adapters.webhook_signatures import hmac_sha256_base64
 
 ORDER_TOPICS = {"orders/create", "orders/paid", "orders/cancelled", "orders/fulfilled",
                 "orders/updated"}  # fmt: skip
 
 
 def verify_webhook(raw_body: bytes, signature: str, client_secret: str) -> bool:
-    digest = hmac.new(client_secret.encode(), raw_body, hashlib.sha256).digest()
-    return hmac.compare_digest(base64.b64encode(digest).decode(), signature or "")
+    return hmac.compare_digest(hmac_sha256_base64(client_secret, raw_body), signature or "")
 
 
 def lower(headers: Mapping[str, str]) -> dict[str, str]:

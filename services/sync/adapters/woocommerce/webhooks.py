@@ -12,14 +12,13 @@ is approximate (⚠ §8.7: one-second resolution), so consumers also dedup by co
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 
 from services.common.platforms import Platform
 from services.sync.adapters.base import WebhookEvent, WebhookKind
 from services.sync.adapters.webhook_body import json_object
+from services.sync.adapters.webhook_signatures import hmac_sha256_base64
 from services.sync.adapters.woocommerce.orders import remote_order
 from services.sync.adapters.woocommerce.validation import permanent
 
@@ -29,8 +28,7 @@ SOURCE_HEADER = "X-WC-Webhook-Source"
 
 
 def sign(webhook_secret: str, raw_body: bytes) -> str:
-    digest = hmac.new(webhook_secret.encode(), raw_body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    return hmac_sha256_base64(webhook_secret, raw_body)
 
 
 def verify(webhook_secret: str, headers: Mapping[str, str], raw_body: bytes) -> bool:
