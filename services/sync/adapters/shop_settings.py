@@ -29,13 +29,18 @@ def credentials(shop: ShopAuth, platform: Platform, *names: str) -> tuple[str, .
         raise permanent(platform, f"shop credentials need {' and '.join(names)}") from exc
 
 
-def check_price(shop: ShopAuth, platform: Platform, price: Money) -> None:
-    """In the shop's currency (when set), a known currency, and above zero."""
+def check_currency(shop: ShopAuth, platform: Platform, price: Money) -> None:
+    """In the shop's currency (when set), and a known currency."""
     currency = shop_currency(shop)
     if currency and price.currency != currency:
         raise permanent(platform, f"price currency {price.currency} is not the shop's {currency}")
     if not is_known_currency(price.currency):
         raise permanent(platform, f"unknown currency {price.currency}")
+
+
+def check_price(shop: ShopAuth, platform: Platform, price: Money) -> None:
+    """In the shop's currency (when set), a known currency, and above zero."""
+    check_currency(shop, platform, price)
     if price.amount_minor <= 0:
         raise permanent(platform, "price must be greater than 0")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from services.common.money import Money, is_known_currency
+from services.common.money import Money
 from services.common.platforms import Platform
 from services.sync.adapters import errors, shop_settings
 from services.sync.adapters.base import ListingDraft, ShopAuth
@@ -41,11 +41,7 @@ def to_amount(shop: ShopAuth, price: Money) -> str:
     """A price as Shopify's `Money` scalar (decimal string), checked against the shop.
 
     Unlike the shared `check_price`, 0 is allowed: Shopify sells free variants."""
-    currency = shop_settings.shop_currency(shop)
-    if currency and price.currency != currency:
-        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
-    if not is_known_currency(price.currency):
-        raise permanent(f"unknown currency {price.currency}")
+    shop_settings.check_currency(shop, Platform.SHOPIFY, price)
     amount = shop_settings.major_units(price)
     if amount < 0 or amount > MAX_PRICE:
         raise permanent(f"price must be between 0 and {MAX_PRICE}")

@@ -43,11 +43,7 @@ def permanent(message: str, code: str = "validation") -> AdapterError:
 
 def to_price(shop: ShopAuth, price: Money) -> str:
     """A price as WooCommerce's decimal string, checked against the shop's currency."""
-    currency = shop_currency(shop)
-    if currency and price.currency != currency:
-        raise permanent(f"price currency {price.currency} is not the shop's {currency}")
-    if not is_known_currency(price.currency):
-        raise permanent(f"unknown currency {price.currency}")
+    shop_settings.check_currency(shop, Platform.WOOCOMMERCE, price)
     value = shop_settings.major_units(price)
     if not 0 < value <= MAX_PRICE:
         raise permanent(f"price must be greater than 0 and at most {MAX_PRICE}")
