@@ -66,6 +66,10 @@ class ListingDraft:
     variants: Sequence[ListingVariant]
     weight_grams: int = 0
 
+    def package_grams(self) -> int:
+        """The listing's own weight, else its heaviest variant's (0 when none has one)."""
+        return self.weight_grams or max((v.weight_grams or 0) for v in self.variants)
+
 
 @dataclass(frozen=True)
 class ListingRef:

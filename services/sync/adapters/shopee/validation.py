@@ -38,8 +38,7 @@ def check_stock(quantity: int) -> int:
 
 
 def weight_kg(draft: ListingDraft) -> float:
-    grams = draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants)
-    return grams / 1000
+    return draft.package_grams() / 1000
 
 
 def validate_draft(shop: ShopAuth, draft: ListingDraft) -> None:

@@ -112,7 +112,7 @@ def edit_description(draft: ListingDraft) -> str:
 
 def package_weight(draft: ListingDraft) -> dict[str, str] | None:
     """`{"value": "0.3", "unit": "KILOGRAM"}` (KILOGRAM: ≤ 3 decimals), None without one."""
-    grams = draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants)
+    grams = draft.package_grams()
     return {"value": f"{grams / 1000:g}", "unit": "KILOGRAM"} if grams else None
 
 

@@ -57,7 +57,7 @@ def product_body(draft: ListingDraft) -> dict[str, Any]:
         "min_order": 1,
         "category_id": int(draft.category_id),
         "price_currency": "IDR",
-        "weight": draft.weight_grams or max((v.weight_grams or 0) for v in draft.variants),
+        "weight": draft.package_grams(),
         "weight_unit": "GR",
         "is_free_return": False,
         "is_must_insurance": False,
