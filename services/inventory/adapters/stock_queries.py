@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, select, text, update
 
 from services.inventory.adapters.repository_base import RepositoryBase
-from services.inventory.adapters.tables import ledger, skus, stock_levels
+from services.inventory.adapters.tables import ledger, skus, stock_levels, tenant_settings
 from services.inventory.domain.model import Level, SkuRecord
 
 # Hot statements are built once: building and cache-keying a statement costs more than
@@ -28,6 +29,33 @@ _LEVELS = (
         stock_levels.c.sku.in_(bindparam("skus", expanding=True)),
     )
     .order_by(stock_levels.c.sku, stock_levels.c.location_id)
+)
+
+
+def _stamp(column: Any) -> Any:
+    return select(column).where(tenant_settings.c.tenant_id == bindparam("t")).scalar_subquery()
+
+
+# What a stock read needs in one statement: the SKU records, their levels (one row per
+# level, or one row with NULL levels for a SKU without any) and the tenant's settings
+# stamp. Three statements cost a GetStock about a fifth of its time (measured on SQLite).
+_SNAPSHOT = (
+    select(
+        skus,
+        stock_levels.c.location_id,
+        stock_levels.c.on_hand,
+        stock_levels.c.reserved,
+        _stamp(tenant_settings.c.default_threshold).label("default_threshold"),
+        _stamp(tenant_settings.c.settings_version).label("settings_version"),
+    )
+    .select_from(
+        skus.outerjoin(
+            stock_levels,
+            and_(stock_levels.c.tenant_id == skus.c.tenant_id, stock_levels.c.sku == skus.c.sku),
+        )
+    )
+    .where(skus.c.tenant_id == bindparam("t"), skus.c.sku.in_(bindparam("skus", expanding=True)))
+    .order_by(skus.c.sku, stock_levels.c.location_id)
 )
 _SET_VERSION = (
     update(skus)
@@ -73,6 +101,16 @@ _CAS_LEVELS_PG = text(
 )
 
 
+@dataclass
+class StockSnapshot:
+    """SKU records and levels read together, with the settings stamp of the same read."""
+
+    records: dict[str, SkuRecord]
+    levels: dict[str, list[Level]]
+    # (default threshold, settings version); None when no SKU was found.
+    stamp: tuple[int | None, int] | None
+
+
 class LevelConflict(Exception):
     """A level changed between read and write (compare-and-set failed): retry the work."""
 
@@ -108,6 +146,23 @@ class StockQueries(RepositoryBase):
                 {"t": self.tenant, "skus": ordered[start : start + 500]},
             )
             found.update({r.sku: _sku_record(r) for r in rows})
+        return found
+
+    async def snapshot(self, wanted: Sequence[str]) -> StockSnapshot:
+        """Records and levels of these SKUs (unknown ones absent) and the settings stamp."""
+        found = StockSnapshot({}, {}, None)
+        ordered = list(wanted)
+        for start in range(0, len(ordered), 500):
+            rows = await self.conn.execute(
+                _SNAPSHOT, {"t": self.tenant, "skus": ordered[start : start + 500]}
+            )
+            for r in rows:
+                if r.sku not in found.records:
+                    found.records[r.sku] = _sku_record(r)
+                    found.levels[r.sku] = []
+                    found.stamp = (r.default_threshold, int(r.settings_version or 0))
+                if r.location_id is not None:
+                    found.levels[r.sku].append(Level(r.location_id, r.on_hand, r.reserved))
         return found
 
     async def put_sku(self, record: SkuRecord, *, new: bool) -> None:

@@ -155,13 +155,12 @@ class StockService:
             raise InvalidArgument.single("skus", "at most 1,000 SKUs per call")
         async with self.deps.db.reader() as conn:
             repo = InventoryRepository(conn, caller.tenant_id)
-            records = await repo.skus(list(dict.fromkeys(skus)))
-            unknown = [s for s in skus if s not in records]
+            found = await repo.snapshot(list(dict.fromkeys(skus)))
+            unknown = [s for s in skus if s not in found.records]
             if unknown:
                 raise NotFound(f"unknown SKU: {', '.join(unknown[:20])}")
-            settings = await self.deps.settings_cache.get(repo)
-            levels = await repo.levels(sorted(records))
-            views = {v.sku: v for v in build_views(records, levels, settings)}
+            settings = await self.deps.settings_cache.get(repo, found.stamp)
+            views = {v.sku: v for v in build_views(found.records, found.levels, settings)}
         return [views[s] for s in skus], settings.locations
 
     async def list_stock(

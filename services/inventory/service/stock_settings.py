@@ -42,8 +42,11 @@ class SettingsCache:
         self._entries: dict[str, StockSettings] = {}
         self._max = max_tenants
 
-    async def get(self, repo: InventoryRepository) -> StockSettings:
-        threshold, version = await repo.settings_stamp()
+    async def get(
+        self, repo: InventoryRepository, stamp: tuple[int | None, int] | None = None
+    ) -> StockSettings:
+        """The tenant's settings; `stamp` when the caller already read it with its query."""
+        threshold, version = stamp if stamp is not None else await repo.settings_stamp()
         cached = self._entries.get(repo.tenant)
         if cached is not None and cached.version == version:
             return cached
