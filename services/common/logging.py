@@ -10,6 +10,8 @@ from typing import Any
 
 import structlog
 
+from services.common.request_context import current_request
+
 # Keys whose values are never written, whatever their nesting depth.
 _SECRET_KEY = re.compile(
     r"(token|secret|password|passwd|authorization|api[_-]?key|credential|partner_key"
@@ -53,6 +55,25 @@ def redact_secrets(
     return event_dict
 
 
+def add_request_context(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: the ids of the request being served, so every line names it.
+
+    Read from the request context rather than bound into structlog's own contextvars:
+    binding and clearing those on every RPC cost a cheap read about a tenth of its time
+    (measured with py-spy), and work done on behalf of several requests (a group commit)
+    already switches the request context per order, so its lines name the right one.
+    """
+    ctx = current_request()
+    if ctx is not None:
+        event_dict.setdefault("request_id", ctx.request_id)
+        event_dict.setdefault("correlation_id", ctx.correlation_id)
+        event_dict.setdefault("rpc", ctx.method)
+        event_dict.setdefault("tenant", ctx.principal.tenant_id if ctx.principal else None)
+    return event_dict
+
+
 def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     """Configure structlog and the stdlib root logger once per process."""
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
@@ -61,6 +82,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     )
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_request_context,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_secrets,

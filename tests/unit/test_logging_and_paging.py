@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.auth import Principal, Role
 from services.common.errors import InvalidArgument
-from services.common.logging import REDACTED, redact_secrets, redact_text
+from services.common.logging import REDACTED, add_request_context, redact_secrets, redact_text
 from services.common.paging import decode_page_token, encode_page_token
+from services.common.request_context import RequestContext, set_request_context
 
 
 def test_secret_keys_and_text_are_redacted() -> None:
@@ -30,6 +32,24 @@ def test_secret_keys_and_text_are_redacted() -> None:
 
 def test_redact_text_keeps_the_rest() -> None:
     assert redact_text("sign=deadbeef&timestamp=1") == f"sign={REDACTED}&timestamp=1"
+
+
+def test_log_lines_name_the_request_being_served() -> None:
+    set_request_context(None)
+    assert add_request_context(None, "info", {"event": "idle"}) == {"event": "idle"}
+    caller = Principal("tenant-a", Role.OPERATOR, "ops")
+    set_request_context(RequestContext("req-1", "corr-1", "/svc/Reserve", caller))
+    try:
+        event = add_request_context(None, "info", {"event": "x", "rpc": "kept"})
+    finally:
+        set_request_context(None)
+    assert event == {
+        "event": "x",
+        "request_id": "req-1",
+        "correlation_id": "corr-1",
+        "rpc": "kept",  # a key the line sets itself wins
+        "tenant": "tenant-a",
+    }
 
 
 def test_page_tokens_round_trip_and_are_bound_to_their_query() -> None:
