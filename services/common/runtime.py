@@ -7,6 +7,7 @@ Each service's __main__ is a composition root that hands its own pieces to
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,11 @@ class ServiceRuntime:
     async def serve(self) -> None:
         """Run until SIGTERM/SIGINT, then shut down in order."""
         running = await self.start()
+        # What is alive once the service is up (modules, descriptors, compiled SQL,
+        # pools) lives as long as the process: moved out of the collector's reach, a
+        # full collection no longer walks it and stops the loop for ~3 ms, not ~40 ms
+        # (measured on the inventory under bench/inventory.py; it showed in the p99).
+        gc.freeze()
         running.host.install_signal_handlers()
         await running.host.wait()
 
