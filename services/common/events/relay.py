@@ -40,6 +40,35 @@ _UNREACHABLE = (
 # Beyond this many refused rows on hold, back off as a whole instead.
 _MAX_HELD = 500
 
+# The relay's statements are built once: it runs a pass per committed write, and
+# building and cache-keying a statement costs about as much as running it.
+_UNSENT = outbox.c.published_at.is_(None)
+_LAG = select(func.count().label("unsent"), func.min(outbox.c.created_at).label("oldest")).where(
+    _UNSENT
+)
+_CLAIM = (
+    select(outbox.c.id, outbox.c.attempts, outbox.c.event_id, outbox.c.subject)
+    .add_columns(outbox.c.payload, outbox.c.headers)
+    .where(_UNSENT)
+    .order_by(outbox.c.id)
+    .limit(bindparam("n"))
+    # PostgreSQL: SKIP LOCKED lets replicas take disjoint batches and never publish a
+    # row concurrently. SQLite ignores FOR UPDATE, but the transaction began with
+    # BEGIN IMMEDIATE, so relays on one file already run one at a time.
+    .with_for_update(skip_locked=True)
+)
+_CLAIM_NOT_HELD = _CLAIM.where(outbox.c.id.not_in(bindparam("held", expanding=True)))
+_MARK_SENT = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("sent", expanding=True)))
+    .values(published_at=bindparam("stamp"))
+)
+_MARK_FAILED = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("row_id"))
+    .values(attempts=outbox.c.attempts + 1, last_error=bindparam("error"))
+)
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -133,17 +162,12 @@ class OutboxRelay:
 
     async def refresh_metrics(self) -> int:
         """Update the outbox lag gauges; returns the number of unsent rows."""
-        unsent = outbox.c.published_at.is_(None)
         async with self._db.reader() as session:
-            count = (await session.execute(select(func.count()).where(unsent))).scalar_one()
-            oldest = (
-                await session.execute(
-                    select(outbox.c.created_at).where(unsent).order_by(outbox.c.id).limit(1)
-                )
-            ).scalar_one_or_none()
+            row = (await session.execute(_LAG)).one()
+        count, oldest = int(row.unsent), row.oldest
         metrics.OUTBOX_UNSENT.labels(self.name).set(count)
         metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(_age_seconds(oldest))
-        return int(count)
+        return count
 
     async def cleanup_published(self, older_than_hours: float | None = None) -> int:
         """Delete rows published more than N hours ago; returns rows deleted."""
@@ -158,23 +182,12 @@ class OutboxRelay:
         """Claim, publish and mark one batch in one transaction: (claimed, published)."""
         now = time.monotonic()
         self._held = {row_id: until for row_id, until in self._held.items() if until > now}
-        query = (
-            select(outbox.c.id, outbox.c.attempts, outbox.c.event_id, outbox.c.subject)
-            .add_columns(outbox.c.payload, outbox.c.headers)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(self.batch_size)
-            # PostgreSQL: SKIP LOCKED lets replicas take disjoint batches and never
-            # publish a row concurrently. SQLite ignores FOR UPDATE, but the transaction
-            # began with BEGIN IMMEDIATE, so relays on one file already run one at a time.
-            .with_for_update(skip_locked=True)
-        )
-        if self._held:
-            query = query.where(outbox.c.id.not_in(list(self._held)))
+        claim = _CLAIM_NOT_HELD if self._held else _CLAIM
+        params = {"n": self.batch_size, "held": list(self._held)}
         async with self._db.transaction() as session:
             rows = [
                 OutboxRow(r.id, r.attempts, r.event_id, r.subject, bytes(r.payload), r.headers)
-                for r in (await session.execute(query)).all()
+                for r in (await session.execute(claim, params)).all()
             ]
             if not rows:
                 return 0, 0
@@ -188,17 +201,9 @@ class OutboxRelay:
                 if not isinstance(result, PubAck)
             ]
             if sent:
-                stamp = datetime.now(UTC)
-                await session.execute(
-                    update(outbox).where(outbox.c.id.in_(sent)).values(published_at=stamp)
-                )
+                await session.execute(_MARK_SENT, {"sent": sent, "stamp": datetime.now(UTC)})
             if errors:
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.id == bindparam("row_id"))
-                    .values(attempts=outbox.c.attempts + 1, last_error=bindparam("error")),
-                    errors,
-                )
+                await session.execute(_MARK_FAILED, errors)
         self._account(done, len(sent), errors)
         return len(rows), len(sent)
 
