@@ -69,6 +69,7 @@ class _Call:
 class ServerInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, authenticator: TokenAuthenticator) -> None:
         self._auth = authenticator
+        self._wrapped: dict[str, Handler] = {}
 
     async def intercept_service(
         self,
@@ -79,10 +80,12 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         if handler is None or method.startswith(_OPEN_SERVICES):
             return handler
-        metadata = {
-            k: v for k, v in (handler_call_details.invocation_metadata or ()) if isinstance(v, str)
-        }
-        return self._wrap(handler, method, metadata)
+        # A method's handler never changes once the server runs, so its wrapper is built
+        # once; the call's metadata is read from its context.
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            wrapped = self._wrapped[method] = self._wrap(handler, method)
+        return wrapped
 
     def _authorize(self, call: _Call, metadata: dict[str, str]) -> Principal:
         principal = self._auth.authenticate(metadata.get("authorization"))
@@ -101,10 +104,11 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         call.code = error.code
         await context.abort(error.code, error.message, error.trailing_metadata)
 
-    def _wrap(self, handler: Handler, method: str, metadata: dict[str, str]) -> Handler:
+    def _wrap(self, handler: Handler, method: str) -> Handler:
         h: Any = handler
 
         async def begin(context: Context) -> _Call:
+            metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
             call = _Call(method, metadata)
             try:
                 call.bind(self._authorize(call, metadata))
