@@ -83,7 +83,11 @@ class GraphQLRoutes:
             return JSONResponse({"errors": "Bad Request: body is not JSON"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             return errors_only([{"message": "No query string was present"}])
-        response = self._run(shop, version, body, throttled=verdict is not Verdict.PASS)
+        # A TIMEOUT is handled like a passing request, then answered too late (as on the
+        # other platforms): a create that "timed out" exists, which is what the adapters'
+        # look-up-before-recreate guards against.
+        limited = verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED)
+        response = self._run(shop, version, body, throttled=limited)
         if verdict is Verdict.TIMEOUT:
             await asyncio.sleep(faults.hang_seconds)
         return response

@@ -25,6 +25,7 @@ from services.sync.adapters.base import (
     StockUpdate,
 )
 from services.sync.adapters.errors import AdapterError, FailureKind
+from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import ShopifyAdapter, verify_callback
 from tests.integration.sandbox.shopify_shops import FAST, GRAPHQL, adapter_for, make_draft, new_shop
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
@@ -271,6 +272,20 @@ async def test_create_that_timed_out_after_storing_is_not_duplicated(sp: ServedP
     assert set(ref.variant_ids) == {"ONCE-00", "ONCE-01", "ONCE-02"}
     # productSet (timed out), the SKU lookup that found it, and product(id).
     assert adapter.calls == {GRAPHQL: 3}
+    await adapter.aclose()
+
+
+async def test_a_request_answered_too_late_was_still_carried_out(sp: ServedPlatform) -> None:
+    shop = await new_shop(sp)
+    once = RetryBudget(attempts=1, seconds=5)
+    adapter = adapter_for(sp, timeout=httpx.Timeout(0.4, connect=1.0), retry_budget=once)
+    await sp.admin("POST", f"{shop.shop_id}/faults", json={"timeout_next": 1, "hang_seconds": 1})
+    with pytest.raises(AdapterError) as caught:
+        await adapter.create_listing(shop, make_draft("LATE", 2))
+    assert caught.value.retryable and adapter.calls == {GRAPHQL: 1}
+    # The productSet ran before its answer was held back: the listing exists.
+    stored = (await sp.admin("GET", f"{shop.shop_id}/listings"))["listings"]
+    assert len(stored) == 1
     await adapter.aclose()
 
 
