@@ -106,6 +106,10 @@ class ShopAdmin(ShopAdminBase):
     def order_changed(self, shop: Shop, order: Order) -> None:
         """Send the platform's order notification (placed, cancelled, shipped)."""
 
+    def before_action(self, shop: Shop, order: Order, action: str) -> None:
+        """Before a cancel or ship changes the order's status (WooCommerce: a cancel
+        puts the stock back)."""
+
     def order_placed(self, shop: Shop, order: Order, body: Mapping[str, Any]) -> None:
         """After a new order is stored; by default `order_changed`. For platforms whose
         placement reads more of the request (Shopify: `paid`) or sends more than one
@@ -209,6 +213,7 @@ class ShopAdmin(ShopAdminBase):
         action = request.path_params["action"]
         if shop is None or order is None or action not in self.action_status:
             return bad("order not found", 404)
+        self.before_action(shop, order, action)
         order.status = self.action_status[action]
         order.update_time = int(time.time())
         self.order_changed(shop, order)

@@ -2,18 +2,17 @@
 
 `POST shops` answers `consumer_key` (`ck_…`), `consumer_secret` (`cs_…`),
 `webhook_secret`, `shop_id`, plus `site_url` (the WordPress home URL the adapter
-targets: `<sandbox>/woocommerce`), `currency` and `rate_limit`. Orders are placed as
-`processing` (paid) and send `order.created`; `/cancel` (-> `cancelled`, stock back,
-as core) and `/ship` (-> `completed`; core has no shipped status) send
-`order.updated`. `products/edit` changes a product's or variation's price/stock as a
-merchant would in wp-admin and sends `product.updated` with that record;
-`products/trash` removes one (so an adapter's cached id goes stale).
+targets: `<sandbox>/woocommerce`), `currency` and `rate_limit`. Orders (ShopAdmin's
+checks and answers) are placed as `processing` (paid) and send `order.created`;
+`/cancel` (-> `cancelled`, stock back, as core) and `/ship` (-> `completed`; core has
+no shipped status) send `order.updated`. `products/edit` changes a product's or
+variation's price/stock as a merchant would in wp-admin and sends `product.updated`
+with that record; `products/trash` removes one (so an adapter's cached id goes stale).
 """
 
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -23,7 +22,7 @@ from starlette.routing import Route
 
 from sandbox.admin_common import bad
 from sandbox.admin_orders import ShopAdmin
-from sandbox.state import Listing, Order, OrderLineRecord
+from sandbox.state import Listing, Model, Order, Shop
 from sandbox.woocommerce import hooks
 from sandbox.woocommerce.base import PLATFORM, WooError
 from sandbox.woocommerce.catalog import (
@@ -35,7 +34,7 @@ from sandbox.woocommerce.catalog import (
 from sandbox.woocommerce.orders import order_wire
 
 DEFAULT_RATE = 10.0
-STATUS = {"cancel": "cancelled", "ship": "completed"}
+STATUS: Mapping[str, str] = {"cancel": "cancelled", "ship": "completed"}
 
 
 def _key(prefix: str) -> str:
@@ -165,55 +164,30 @@ class WooCommerceAdmin(ShopAdmin):
             listing.models.remove(model)
         return JSONResponse({"trashed": True})
 
-    async def place_order(self, request: Request) -> Response:
-        shop = self._shop(request)
-        if shop is None:
-            return bad("shop not found", 404)
-        lines = (await self._json(request)).get("lines")
-        if not isinstance(lines, list) or not lines:
-            return bad("lines is required")
-        records = []
-        for line in lines:
-            found = find_sku(shop, str(line.get("seller_sku") or ""))
-            quantity = int(line.get("quantity") or 0)
-            if found is None or quantity <= 0:
-                return bad(f"unknown seller_sku or bad quantity: {line!r}")
-            listing, model = found
-            if model is None and listing.tier_variation:
-                return bad("order a variation, not the variable product")
-            target = model or listing
-            if target.stock < quantity:
-                return bad("not enough stock", 409)
-            records.append((listing, model, quantity))
-        order_lines = []
-        for listing, model, quantity in records:
-            target = model or listing
-            target.stock -= quantity
-            sku = model.seller_sku if model else listing.seller_sku
-            model_id = model.model_id if model else 0
-            order_lines.append(
-                OrderLineRecord(listing.item_id, model_id, sku, quantity, target.price)
-            )
-        order = Order(str(self.state.next_id()), "processing", order_lines)
-        shop.orders[order.order_sn] = order
-        hooks.deliver(shop, "order.created", order_wire(shop, order))
-        return JSONResponse({"order_id": int(order.order_sn)}, status_code=201)
+    # -- orders: ShopAdmin's place/cancel/ship with WooCommerce's hooks ---------------
 
-    async def order_action(self, request: Request) -> Response:
-        shop = self._shop(request)
-        order = shop.orders.get(request.path_params["order_id"]) if shop else None
-        action = request.path_params["action"]
-        if shop is None or order is None or action not in STATUS:
-            return bad("order not found", 404)
+    def find_for_order(self, shop: Shop, sku: str) -> tuple[Listing, Model | None] | None:
+        """A simple product or a variation; a variable product itself cannot be ordered."""
+        found = find_sku(shop, sku)
+        if found is None or (found[1] is None and found[0].tier_variation):
+            return None
+        return found
+
+    def placed_json(self, order: Order) -> dict[str, Any]:
+        return {"order_id": int(order.order_sn)}
+
+    def order_placed(self, shop: Shop, order: Order, body: Mapping[str, Any]) -> None:
+        hooks.deliver(shop, "order.created", order_wire(shop, order))
+
+    def order_changed(self, shop: Shop, order: Order) -> None:
+        hooks.deliver(shop, "order.updated", order_wire(shop, order))
+
+    def before_action(self, shop: Shop, order: Order, action: str) -> None:
         if action == "cancel" and order.status != "cancelled":
-            for line in order.lines:  # core restores stock of a cancelled order
+            for line in order.lines:  # core restores the stock of a cancelled order
                 found = find_sku(shop, line.seller_sku)
                 if found is not None:
                     (found[1] or found[0]).stock += line.quantity
-        order.status = STATUS[action]
-        order.update_time = int(time.time())
-        hooks.deliver(shop, "order.updated", order_wire(shop, order))
-        return JSONResponse({"order_id": int(order.order_sn), "status": order.status})
 
     def routes(self) -> list[Route]:
         """Not the shared list: WooCommerce edits and trashes by SKU in the body, and its

@@ -161,3 +161,45 @@ def test_webhook_body_is_php_json_and_signed() -> None:
     assert json.loads(body) == {"src": "http://x/a", "name": "Café"}
     assert hooks.POLICY.delays == () and hooks.POLICY.disable_after_failures == 7
     assert hooks.POLICY.received(302) and not hooks.POLICY.received(303)
+
+
+async def test_admin_orders_take_stock_and_a_cancel_puts_it_back() -> None:
+    site = await _site()
+    shop = f"/_sandbox/woocommerce/shops/{site.creds['shop_id']}"
+    await site.client.post(shop + "/listings", json={"seller_sku": "S", "stock": 5})
+    await _variable(site, "VAR", 2)  # VAR-1 has 1 in stock
+    listings = f"{shop}/listings"
+
+    def stock_of(body: dict[str, Any], sku: str) -> int:
+        for p in body["listings"]:
+            if p["sku"] == sku:
+                return int(p["stock"])
+            for v in p["variations"]:
+                if v["sku"] == sku:
+                    return int(v["stock"])
+        raise AssertionError(sku)
+
+    rejected = [
+        ({"lines": ["S"]}, 400),  # a malformed line: a clear 400, not a 500
+        ({"lines": [{"seller_sku": "VAR", "quantity": 1}]}, 400),  # the variable parent
+        ({"lines": [{"seller_sku": "S", "quantity": "x"}]}, 400),
+        ({"lines": [{"seller_sku": "S", "quantity": 1}, {"seller_sku": "VAR-1", "quantity": 2}]},
+         409),  # VAR-1 is short: nothing of the order is taken
+    ]  # fmt: skip
+    for body, code in rejected:
+        answer = await site.client.post(shop + "/orders", json=body)
+        assert answer.status_code == code and "error" in answer.json(), body
+    assert stock_of((await site.client.get(listings)).json(), "S") == 5
+
+    order = {"lines": [{"seller_sku": "S", "quantity": 2}, {"seller_sku": "VAR-1", "quantity": 1}]}
+    placed = await site.client.post(shop + "/orders", json=order)
+    assert placed.status_code == 201 and isinstance(placed.json()["order_id"], int)
+    after = (await site.client.get(listings)).json()
+    assert (stock_of(after, "S"), stock_of(after, "VAR-1")) == (3, 0)
+
+    oid = placed.json()["order_id"]
+    for _ in range(2):  # a second cancel gives nothing back twice
+        cancelled = await site.client.post(f"{shop}/orders/{oid}/cancel")
+        assert cancelled.json()["order_status"] == "cancelled"
+    back = (await site.client.get(listings)).json()
+    assert (stock_of(back, "S"), stock_of(back, "VAR-1")) == (5, 1)
