@@ -22,11 +22,14 @@ catalog.product.created event with initial quantities) and measures:
 The load generator runs in this process, sharing the machine with the service.
 `--postgres-replicas N` runs N inventory processes on the PostgreSQL database, as a
 deployment scales out (each is one Python process: its event loop is the ceiling of
-one replica), with the clients spread over them.
+one replica), with the clients spread over them. On PostgreSQL the outbox is published
+by a relay process beside the service (`--relay external`, the Kubernetes deployment's
+sidecar), its CPU reported apart (`relay_cpu_ms_per_reserve`); `--relay inline` has the
+service publish its own outbox. On SQLite (one process, as `make run`) it is inline.
 
     .venv/bin/python -m bench.inventory [--seconds 5] [--concurrency 64]
         [--read-concurrency 32] [--rate 500] [--postgres-replicas 1]
-        [--postgres-url postgresql://user@host:port/db]
+        [--relay external|inline] [--postgres-url postgresql://user@host:port/db]
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from bench.inventory_phases import (
     log,
     product_event,
     start_inventory,
+    start_relay,
     stop,
     wait_known,
 )
@@ -113,6 +117,7 @@ async def _bench_database(
     rate: float,
     trivial_port: int | None,
     replicas: int = 1,
+    relay: str = "external",
 ) -> DatabaseFigures:
     timings: dict[str, float] = {}
     mark = time.perf_counter()
@@ -125,6 +130,7 @@ async def _bench_database(
 
     nats_server = EmbeddedNats(tmp / f"nats-{kind}")
     services: list[subprocess.Popen[bytes]] = []
+    relays: list[subprocess.Popen[bytes]] = []
     log_path = tmp / f"inventory-{kind}.log"
     try:
         nats_server.start()
@@ -132,8 +138,11 @@ async def _bench_database(
         for _ in range(replicas):
             port = free_port()
             addresses.append(f"127.0.0.1:{port}")
-            services.append(start_inventory(database_url, nats_server.url, port, log_path))
+            services.append(start_inventory(database_url, nats_server.url, port, log_path, relay))
             log(f"{kind}: inventory pid {services[-1].pid} at {addresses[-1]}")
+        if relay == "external":
+            relays.append(start_relay(database_url, nats_server.url, log_path))
+            log(f"{kind}: outbox relay pid {relays[-1].pid}")
         for addr, service in zip(addresses, services, strict=True):
             await wait_serving(addr, service)
         lap("start_s")
@@ -155,11 +164,15 @@ async def _bench_database(
             lap("announce_s")
 
             cpu_before = _cpu_seconds(services)
+            relay_cpu_before = _cpu_seconds(relays)
             client_cpu_before = _own_cpu_seconds()
             reserve, reserve_errors = await reserve_load(stubs, skus, concurrency, seconds)
             # Warm-up calls are not counted in `reserve.requests`: a slight overestimate.
             timings["server_cpu_ms_per_reserve"] = round(
                 (_cpu_seconds(services) - cpu_before) * 1000 / max(1, reserve.requests), 2
+            )
+            timings["relay_cpu_ms_per_reserve"] = round(
+                (_cpu_seconds(relays) - relay_cpu_before) * 1000 / max(1, reserve.requests), 2
             )
             # The load generator shares the cores with the service: its cost is part of
             # what bounds the throughput measured here.
@@ -206,8 +219,8 @@ async def _bench_database(
             log(f"{kind}: service log tail:\n" + "\n".join(tail))
         raise
     finally:
-        for service in services:
-            stop(service)
+        for process in [*services, *relays]:
+            stop(process)
         nats_server.stop()
 
 
@@ -249,6 +262,7 @@ async def run(
     postgres_url: str | None,
     rate: float = 500.0,
     postgres_replicas: int = 1,
+    relay: str = "external",
 ) -> dict[str, object]:
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="bench-inventory-"))
@@ -273,6 +287,9 @@ async def run(
             read_concurrency=read_concurrency,
             rate=rate,
             trivial_port=trivial_port,
+            # The embedded single-file default runs one process, publishing inline: an
+            # external relay would queue for SQLite's one write lock with the service.
+            relay="inline",
         )
         stop(trivial)
         postgres: DatabaseFigures | None = None
@@ -288,6 +305,7 @@ async def run(
                 rate=rate,
                 trivial_port=None,
                 replicas=postgres_replicas,
+                relay=relay,
             )
     finally:
         stop(trivial)
@@ -326,6 +344,7 @@ async def run(
         "oversell_postgres": pg.oversell if pg else None,
         "postgres": postgres_url is not None,
         "postgres_replicas": postgres_replicas,
+        "outbox_relay": relay,
         "skus": SKU_COUNT,
         "units_per_sku": SKU_STOCK,
         "concurrency": concurrency,
@@ -359,6 +378,13 @@ def main() -> None:
         help="inventory processes on PostgreSQL (clients spread over them), as replicas run",
     )
     parser.add_argument(
+        "--relay",
+        choices=("external", "inline"),
+        default="external",
+        help="who publishes the outbox: a relay process beside the service, as deployed "
+        "on Kubernetes (default), or the service process itself, as `make run` does",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=None,
         help="postgresql://user@host:port/db (default: $TEST_POSTGRES_URL; none: SQLite only)",
@@ -373,6 +399,7 @@ def main() -> None:
             postgres_url,
             args.rate,
             args.postgres_replicas,
+            args.relay,
         )
     )
     print(json.dumps(figures, indent=2))

@@ -80,27 +80,46 @@ async def drop_postgres(postgres_url: str, service_url: str) -> None:
 # -- the service ---------------------------------------------------------------------------
 
 
-def start_inventory(
-    database_url: str, nats_url: str, port: int, log_path: Path
+def _inventory_process(
+    command: list[str], database_url: str, nats_url: str, log_path: Path, **env: str
 ) -> subprocess.Popen[bytes]:
-    env = {
+    environment = {
         **os.environ,
-        "INVENTORY_GRPC_ADDR": f"127.0.0.1:{port}",
         "INVENTORY_METRICS_ADDR": "",
         "INVENTORY_DATABASE_URL": database_url,
         "NATS_URL": nats_url,
         "SYNCSTORE_API_TOKENS": f"{TOKEN}={TENANT}:operator",
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "json",
+        **env,
     }
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "services.inventory"],
-            env=env,
+            [sys.executable, "-m", "services.inventory", *command],
+            env=environment,
             cwd=ROOT,
             stdout=log,
             stderr=log,
         )
+
+
+def start_inventory(
+    database_url: str, nats_url: str, port: int, log_path: Path, relay: str = "inline"
+) -> subprocess.Popen[bytes]:
+    """An inventory process; `relay="external"`: it leaves its outbox to `start_relay`."""
+    return _inventory_process(
+        ["serve"],
+        database_url,
+        nats_url,
+        log_path,
+        INVENTORY_GRPC_ADDR=f"127.0.0.1:{port}",
+        OUTBOX_RELAY=relay,
+    )
+
+
+def start_relay(database_url: str, nats_url: str, log_path: Path) -> subprocess.Popen[bytes]:
+    """The inventory's external outbox relay, as the Kubernetes sidecar runs it."""
+    return _inventory_process(["relay"], database_url, nats_url, log_path)
 
 
 def product_event(product_id: str, skus: dict[str, int]) -> catalog_events_pb2.ProductChanged:

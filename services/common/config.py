@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,6 +24,12 @@ class CommonSettings(BaseSettings):
     log_format: str = Field(default="auto", validation_alias="LOG_FORMAT")
     shutdown_grace_seconds: float = Field(default=10.0, validation_alias="SHUTDOWN_GRACE_SECONDS")
     outbox_poll_seconds: float = Field(default=0.5, validation_alias="OUTBOX_POLL_SECONDS")
+    # Who publishes the service's outbox: "inline", the service process itself (woken
+    # by each commit), or "external", a `python -m services.<name> relay` process beside
+    # it (a sidecar in Kubernetes), so publishing never takes the event loop from RPCs.
+    outbox_relay: Literal["inline", "external"] = Field(
+        default="inline", validation_alias="OUTBOX_RELAY"
+    )
     # JetStream stream replicas: 1 locally, 3 in production (see DESIGN §10).
     stream_replicas: int = Field(default=1, validation_alias="NATS_STREAM_REPLICAS")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +74,9 @@ class ServiceRuntime:
         relay = OutboxRelay(db, js, poll_interval=self.settings.outbox_poll_seconds, name=self.name)
         runtime = Runtime(db, nats, js, relay)
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(relay.run(stop), name=f"{self.name}-outbox-relay")]
-        tasks += [start(runtime, stop) for start in self.background]
+        tasks = [start(runtime, stop) for start in self.background]
+        if self.settings.outbox_relay == "inline":
+            tasks.append(asyncio.create_task(relay.run(stop), name=f"{self.name}-outbox-relay"))
 
         async def stop_background() -> None:
             stop.set()
@@ -96,6 +98,34 @@ class ServiceRuntime:
         start_metrics_server(self.metrics_addr)
         await host.start()
         return RunningService(host, runtime)
+
+    async def relay(
+        self, *, poll_seconds: float, metrics_addr: str = "", stop: asyncio.Event | None = None
+    ) -> None:
+        """Publish the service's outbox until `stop` (default: SIGTERM/SIGINT): the
+        external relay process (OUTBOX_RELAY=external in the service). It has no commit
+        wake-ups, so it polls every `poll_seconds`; several may run at once (rows are
+        claimed SKIP LOCKED)."""
+        configure_logging(self.settings.log_level, self.settings.log_format)
+        db = Database(self.database_url)
+        await upgrade(db, self.migrations)  # the outbox table, if the service is not up yet
+        nats = await connect(self.settings.nats_url, f"{self.name}-relay")
+        try:
+            js = nats.jetstream()
+            await ensure_streams(js, self.streams, self.settings.stream_replicas)
+            relay = OutboxRelay(db, js, poll_interval=poll_seconds, name=self.name)
+            if stop is None:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(sig, stop.set)
+                gc.freeze()  # as in serve()
+            start_metrics_server(metrics_addr)
+            log.info("outbox_relay_started", service=self.name, poll_seconds=poll_seconds)
+            await relay.run(stop)
+        finally:
+            await nats.drain()
+            await db.dispose()
 
     async def serve(self) -> None:
         """Run until SIGTERM/SIGINT, then shut down in order."""

@@ -23,8 +23,20 @@ TOKENS = "op-a=tenant-a:operator,view-a=tenant-a:viewer,op-b=tenant-b:operator"
 
 
 @asynccontextmanager
-async def running_inventory(database_url: str, nats_url: str) -> AsyncIterator[RunningService]:
-    settings = InventorySettings.model_validate(
+async def running_inventory(
+    database_url: str, nats_url: str, **env: object
+) -> AsyncIterator[RunningService]:
+    """The service on these URLs; `env` overrides its settings (e.g. OUTBOX_RELAY)."""
+    running = await make_runtime(inventory_settings(database_url, nats_url, **env)).start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+def inventory_settings(database_url: str, nats_url: str, **env: object) -> InventorySettings:
+    """Settings of a test inventory (own port, no metrics, fast relay polls)."""
+    return InventorySettings.model_validate(
         {
             "INVENTORY_GRPC_ADDR": "127.0.0.1:0",
             "INVENTORY_DATABASE_URL": database_url,
@@ -34,13 +46,9 @@ async def running_inventory(database_url: str, nats_url: str) -> AsyncIterator[R
             "OUTBOX_POLL_SECONDS": 0.2,
             "SHUTDOWN_GRACE_SECONDS": 5,
             "LOG_FORMAT": "json",
+            **env,
         }
     )
-    running = await make_runtime(settings).start()
-    try:
-        yield running
-    finally:
-        await running.stop()
 
 
 class InventoryClient:
