@@ -37,7 +37,7 @@ async def wait_for_messages(
             while True:
                 try:
                     batch = await sub.fetch(256, timeout=0.5)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats' own, or asyncio's when fetch's deadline runs out
                     break
                 for msg in batch:
                     await msg.ack()
