@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,15 @@ async def test_the_relay_process_publishes_reports_lag_and_stops_on_sigterm(
     tmp_path: Path, nats_server: EmbeddedNats
 ) -> None:
     grpc_port, metrics_port = free_port(), free_port()
+    # Its own tenant: the session's nats-server holds other tests' inventory events.
+    tenant = f"relay-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "INVENTORY_GRPC_ADDR": f"127.0.0.1:{grpc_port}",
         "INVENTORY_METRICS_ADDR": "",
         "INVENTORY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'inventory.db'}",
         "NATS_URL": nats_server.url,
-        "SYNCSTORE_API_TOKENS": "tok=t1:operator",
+        "SYNCSTORE_API_TOKENS": f"tok={tenant}:operator",
         "OUTBOX_RELAY": "external",
         "LOG_FORMAT": "json",
     }
@@ -56,7 +59,7 @@ async def test_the_relay_process_publishes_reports_lag_and_stops_on_sigterm(
         await wait_serving(addr, service)
         client = InventoryClient(addr, "tok")
         try:
-            await announce(nats_server.url, client, "t1", {"R-1": 3})
+            await announce(nats_server.url, client, tenant, {"R-1": 3})
             await client.stub.SetStock(
                 pb.SetStockRequest(sku="R-1", quantity=7), metadata=client.md()
             )
@@ -68,7 +71,7 @@ async def test_the_relay_process_publishes_reports_lag_and_stops_on_sigterm(
         )
 
         def about(msg: Any) -> bool:
-            return bool(msg.headers.get("Syncstore-Tenant") == "t1")
+            return bool(msg.headers.get("Syncstore-Tenant") == tenant)
 
         levels = await wait_for_messages(
             nats_server.url, "INVENTORY", "inventory.level.changed", about, count=2, timeout=30
