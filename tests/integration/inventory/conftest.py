@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from services.common.db import Database
+from services.common.db.migrations import upgrade
 from services.common.events.embedded_nats import EmbeddedNats
 from services.common.runtime import RunningService
 from tests.support.inventory import InventoryClient, running_inventory
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "inventory" / "migrations"
 
 
 @dataclass
@@ -40,3 +44,14 @@ async def inventory(database_url: str, own_nats: EmbeddedNats) -> AsyncIterator[
         finally:
             for c in clients:
                 await c.close()
+
+
+@pytest.fixture
+async def migrated(database_url: str) -> AsyncIterator[Database]:
+    """The test database with the inventory's schema, without a running service."""
+    db = Database(database_url)
+    await upgrade(db, MIGRATIONS)
+    try:
+        yield db
+    finally:
+        await db.dispose()

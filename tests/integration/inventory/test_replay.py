@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +38,10 @@ from services.inventory.adapters.tables import (
 )
 from services.inventory.service.catalog_listener import CONSUMER, CatalogListener
 from services.inventory.service.deps import InventoryDeps
-from tests.integration.inventory.conftest import Inventory
+from tests.integration.inventory.conftest import MIGRATIONS, Inventory
 from tests.support.grpc_errors import expect_error
 from tests.support.inventory import announce, product_event, publish, wait_known
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "inventory" / "migrations"
 TENANT = "tenant-a"
 
 pytestmark = pytest.mark.timeout(120)
@@ -86,16 +84,6 @@ async def database_state(db: Database) -> dict[str, Any]:
         ],
         "idempotency_keys": await _count(db, idempotency_keys),
     }
-
-
-@pytest.fixture
-async def migrated(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await upgrade(db, MIGRATIONS)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 def delivery(event: Any, *, sequence: int = 1, attempt: int = 1) -> EventMessage:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,6 @@ from syncstore.events.v1 import inventory_events_pb2 as ev
 
 from services.common.auth import Principal, Role
 from services.common.db import Database
-from services.common.db.migrations import upgrade
 from services.common.errors import DomainError
 from services.common.events.tables import outbox
 from services.common.idempotency import IdempotencyKey
@@ -33,7 +30,6 @@ from services.inventory.service.reservations import ReservationService
 from tests.support.inventory import product_event
 from tests.support.inventory_model import catalog_message
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "inventory" / "migrations"
 STOCK = {"G-1": 5, "G-2": 3, "G-3": 10, "G-ARCH": 4}
 SKUS = [*STOCK, "G-UNKNOWN"]
 ORDERS = ["o-1", "o-2", "o-3", "o-4"]
@@ -63,13 +59,8 @@ class World:
 
 
 @pytest.fixture
-async def world(database_url: str) -> AsyncIterator[World]:
-    db = Database(database_url)
-    await upgrade(db, MIGRATIONS)
-    try:
-        yield World(db, ReservationService(InventoryDeps(db=db)))
-    finally:
-        await db.dispose()
+def world(migrated: Database) -> World:
+    return World(migrated, ReservationService(InventoryDeps(db=migrated)))
 
 
 def _order(name: str) -> OrderRef:

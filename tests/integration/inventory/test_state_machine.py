@@ -35,6 +35,7 @@ from services.inventory.domain.model import (
     ReservationState,
     StockSource,
 )
+from tests.integration.inventory.conftest import MIGRATIONS
 from tests.support.databases import BACKENDS, create_database, drop_database
 from tests.support.inventory import product_event
 from tests.support.inventory_harness import InventoryHarness
@@ -51,8 +52,6 @@ from tests.support.inventory_model import (
     order_ref,
     outcome,
 )
-
-MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "inventory" / "migrations"
 
 pytestmark = pytest.mark.timeout(240)
 

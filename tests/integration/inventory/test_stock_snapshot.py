@@ -4,33 +4,19 @@ it replaces answer: SKU records, levels and the settings stamp, on both database
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Sequence
-
-import pytest
+from collections.abc import Sequence
 
 from services.common.auth import Principal, Role
 from services.common.db import Database
-from services.common.db.migrations import upgrade
 from services.inventory.adapters.repository import InventoryRepository
 from services.inventory.domain.model import Level, Location, SkuRecord
 from services.inventory.service.catalog_listener import CatalogListener
 from services.inventory.service.deps import InventoryDeps
 from services.inventory.service.setup import SetupService
-from tests.integration.inventory.test_reserve_groups import MIGRATIONS
 from tests.support.inventory import product_event
 from tests.support.inventory_model import catalog_message
 
 Read = tuple[dict[str, SkuRecord], dict[str, list[Level]], tuple[int | None, int] | None]
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await upgrade(database, MIGRATIONS)
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _separately(db: Database, tenant: str, wanted: Sequence[str]) -> Read:
@@ -48,7 +34,8 @@ async def _together(db: Database, tenant: str, wanted: Sequence[str]) -> Read:
     return found.records, found.levels, found.stamp
 
 
-async def test_snapshot_matches_the_separate_reads(db: Database) -> None:
+async def test_snapshot_matches_the_separate_reads(migrated: Database) -> None:
+    db = migrated
     tenant = f"snap-{random.getrandbits(32):x}"
     deps = InventoryDeps(db=db)
     caller = Principal(tenant, Role.OPERATOR, "tester")
