@@ -43,201 +43,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import grpc
-import psutil
-from syncstore.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
-
-from bench.inventory_measures import (
-    get_stock_load,
-    oversell_check,
-    reserve_at_rate,
-    reserve_load,
-    trivial_load,
-)
-from bench.inventory_phases import (
-    CALL_TIMEOUT as CALL_TIMEOUT,
-)
-from bench.inventory_phases import (
-    MD as MD,
-)
-from bench.inventory_phases import (
-    OVERSELL_SKU,
-    OVERSELL_STOCK,
-    ROOT,
-    SKU_COUNT,
-    SKU_STOCK,
-    announce,
-    create_postgres,
-    drop_postgres,
-    log,
-    product_event,
-    start_inventory,
-    start_relay,
-    stop,
-    wait_known,
-)
-from bench.inventory_phases import (
-    TENANT as TENANT,
-)
-from bench.inventory_phases import (
-    TOKEN as TOKEN,
-)
-from bench.load import LoadResult
-from services.common.events.embedded_nats import EmbeddedNats, free_port
-from services.devrun import wait_serving
-
-# -- the measures --------------------------------------------------------------------------
-
-
-@dataclass
-class DatabaseFigures:
-    reserve: LoadResult
-    reserve_errors: dict[str, int]
-    at_rate: LoadResult
-    at_rate_errors: dict[str, int]
-    get_stock: LoadResult
-    get_stock_errors: dict[str, int]
-    oversell: dict[str, Any]
-    trivial: LoadResult | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-async def _bench_database(
-    kind: str,
-    database_url: str,
-    tmp: Path,
-    *,
-    seconds: float,
-    concurrency: int,
-    read_concurrency: int,
-    rate: float,
-    trivial_port: int | None,
-    replicas: int = 1,
-    relay: str = "external",
-) -> DatabaseFigures:
-    timings: dict[str, float] = {}
-    mark = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        timings[name] = round(now - mark, 2)
-        mark = now
-
-    nats_server = EmbeddedNats(tmp / f"nats-{kind}")
-    services: list[subprocess.Popen[bytes]] = []
-    relays: list[subprocess.Popen[bytes]] = []
-    log_path = tmp / f"inventory-{kind}.log"
-    try:
-        nats_server.start()
-        addresses = []
-        for _ in range(replicas):
-            port = free_port()
-            addresses.append(f"127.0.0.1:{port}")
-            services.append(start_inventory(database_url, nats_server.url, port, log_path, relay))
-            log(f"{kind}: inventory pid {services[-1].pid} at {addresses[-1]}")
-        if relay == "external":
-            relays.append(start_relay(database_url, nats_server.url, log_path))
-            log(f"{kind}: outbox relay pid {relays[-1].pid}")
-        for addr, service in zip(addresses, services, strict=True):
-            await wait_serving(addr, service)
-        lap("start_s")
-
-        skus = [f"BENCH-{n:04d}" for n in range(SKU_COUNT)]
-        await announce(
-            nats_server.url,
-            [
-                product_event("bench-p1", {s: SKU_STOCK for s in skus[: SKU_COUNT // 2]}),
-                product_event("bench-p2", {s: SKU_STOCK for s in skus[SKU_COUNT // 2 :]}),
-                product_event("bench-oversell", {OVERSELL_SKU: OVERSELL_STOCK}),
-            ],
-        )
-        channels = [grpc.aio.insecure_channel(addr) for addr in addresses]
-        try:
-            stubs = [pb_grpc.InventoryServiceStub(channel) for channel in channels]
-            stub = stubs[0]
-            await wait_known(stub, [*skus, OVERSELL_SKU])
-            lap("announce_s")
-
-            cpu_before = _cpu_seconds(services)
-            relay_cpu_before = _cpu_seconds(relays)
-            client_cpu_before = _own_cpu_seconds()
-            reserve, reserve_errors = await reserve_load(stubs, skus, concurrency, seconds)
-            # Warm-up calls are not counted in `reserve.requests`: a slight overestimate.
-            timings["server_cpu_ms_per_reserve"] = round(
-                (_cpu_seconds(services) - cpu_before) * 1000 / max(1, reserve.requests), 2
-            )
-            timings["relay_cpu_ms_per_reserve"] = round(
-                (_cpu_seconds(relays) - relay_cpu_before) * 1000 / max(1, reserve.requests), 2
-            )
-            # The load generator shares the cores with the service: its cost is part of
-            # what bounds the throughput measured here.
-            timings["client_cpu_ms_per_reserve"] = round(
-                (_own_cpu_seconds() - client_cpu_before) * 1000 / max(1, reserve.requests), 2
-            )
-            lap("reserve_s")
-            log(f"{kind}: reserve {reserve.rps:.1f}/s p99 {reserve.p99_ms:.1f} ms")
-            at_rate, at_rate_errors = await reserve_at_rate(stubs, skus, rate, seconds)
-            lap("reserve_at_rate_s")
-            log(f"{kind}: reserve at {rate}/s: p99 {at_rate.p99_ms:.1f} ms")
-
-            get_stock, get_stock_errors = await get_stock_load(
-                stub, skus, read_concurrency, seconds
-            )
-            lap("get_stock_s")
-            log(f"{kind}: get_stock {get_stock.rps:.1f}/s")
-            trivial = None
-            if trivial_port is not None:
-                trivial = await trivial_load(trivial_port, read_concurrency, seconds)
-                lap("trivial_s")
-                log(f"{kind}: trivial {trivial.rps:.1f}/s")
-
-            oversell = await oversell_check(stubs, concurrency)
-            lap("oversell_s")
-            log(f"{kind}: oversell {oversell}")
-        finally:
-            for channel in channels:
-                await channel.close()
-        return DatabaseFigures(
-            reserve=reserve,
-            reserve_errors=reserve_errors,
-            at_rate=at_rate,
-            at_rate_errors=at_rate_errors,
-            get_stock=get_stock,
-            get_stock_errors=get_stock_errors,
-            oversell=oversell,
-            trivial=trivial,
-            timings=timings,
-        )
-    except BaseException:
-        if log_path.exists():
-            tail = log_path.read_text(errors="replace").splitlines()[-20:]
-            log(f"{kind}: service log tail:\n" + "\n".join(tail))
-        raise
-    finally:
-        for process in [*services, *relays]:
-            stop(process)
-        nats_server.stop()
-
+from bench.inventory_database import DatabaseFigures, bench_database
+from bench.inventory_phases import ROOT, SKU_COUNT, SKU_STOCK, create_postgres, drop_postgres, stop
+from services.common.events.embedded_nats import free_port
 
 # -- the run -------------------------------------------------------------------------------
-
-
-def _own_cpu_seconds() -> float:
-    times = psutil.Process().cpu_times()
-    return times.user + times.system
-
-
-def _cpu_seconds(services: list[subprocess.Popen[bytes]]) -> float:
-    total = 0.0
-    for service in services:
-        times = psutil.Process(service.pid).cpu_times()
-        total += times.user + times.system
-    return total
 
 
 def _ms(value: float) -> float:
@@ -278,7 +90,7 @@ async def run(
         )
         assert trivial.stdout is not None and trivial.stdout.readline().strip() == b"ready"
 
-        sqlite = await _bench_database(
+        sqlite = await bench_database(
             "sqlite",
             f"sqlite+aiosqlite:///{tmp / 'inventory.db'}",
             tmp,
@@ -295,7 +107,7 @@ async def run(
         postgres: DatabaseFigures | None = None
         if postgres_url:
             pg_service_url = await create_postgres(postgres_url)
-            postgres = await _bench_database(
+            postgres = await bench_database(
                 "postgres",
                 pg_service_url,
                 tmp,
