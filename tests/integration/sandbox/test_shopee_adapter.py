@@ -28,6 +28,7 @@ from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopee import ShopeeAdapter, _Target
 from services.sync.adapters.shopee.signing import api_sign, shop_base_string
+from tests.support.adapter_catalog import create_bulk, tee_variants
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
 from tests.support.sea_shops import shopee_auth
 
@@ -84,17 +85,12 @@ async def test_full_flow_create_read_batch_update_and_orders(sandbox: ServedPlat
 
         listing = await adapter.get_listing(shop, ref.external_id)
         assert listing.title == "Product TEE"
-        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == {
-            ("TEE-00", Money("SGD", 1000), 10),
-            ("TEE-01", Money("SGD", 1001), 11),
-            ("TEE-02", Money("SGD", 1002), 12),
-        }
+        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == tee_variants(
+            "SGD", 1000
+        )
 
         # 3 + 50 + 50 + 17 = 120 SKUs over 4 items: the minimum is 4 calls each.
-        for prefix, count in (("A", 50), ("B", 50), ("C", 17)):
-            await adapter.create_listing(shop, _draft(prefix, count))
-        skus = [f"TEE-{i:02d}" for i in range(3)]
-        skus += [f"{p}-{i:02d}" for p, n in (("A", 50), ("B", 50), ("C", 17)) for i in range(n)]
+        skus = await create_bulk(adapter, shop, _draft)
         assert len(skus) == 120
 
         adapter.calls.clear()

@@ -28,6 +28,7 @@ from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.shopify import ShopifyAdapter, verify_callback
 from tests.integration.sandbox.shopify_shops import FAST, GRAPHQL, adapter_for, make_draft, new_shop
+from tests.support.adapter_catalog import create_bulk, tee_variants
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -68,15 +69,10 @@ async def test_install_create_read_prices_stock_and_orders(sp: ServedPlatform) -
         assert adapter.calls == {GRAPHQL: 1}
         listing = await adapter.get_listing(shop, ref.external_id)
         assert listing.title == "Product TEE" and listing.status == "ACTIVE"
-        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == {
-            ("TEE-00", Money("SGD", 1000), 10),
-            ("TEE-01", Money("SGD", 1001), 11),
-            ("TEE-02", Money("SGD", 1002), 12),
-        }
-        for prefix, count in (("A", 50), ("B", 50), ("C", 17)):
-            await adapter.create_listing(shop, make_draft(prefix, count))
-        skus = [f"TEE-{i:02d}" for i in range(3)]
-        skus += [f"{p}-{i:02d}" for p, n in (("A", 50), ("B", 50), ("C", 17)) for i in range(n)]
+        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == tee_variants(
+            "SGD", 1000
+        )
+        skus = await create_bulk(adapter, shop, make_draft)
         assert len(skus) == 120
 
         adapter.calls.clear()

@@ -31,6 +31,7 @@ from services.sync.adapters.errors import AdapterError, FailureKind
 from services.sync.adapters.retry import RetryBudget
 from services.sync.adapters.tokopedia import TokopediaAdapter
 from services.sync.adapters.tokopedia.webhooks import verify
+from tests.support.adapter_catalog import create_bulk, tee_variants
 from tests.support.sandbox_admin import ServedPlatform, serve_platform
 from tests.support.sea_shops import tokopedia_auth
 
@@ -81,15 +82,10 @@ async def test_full_flow(sandbox: ServedPlatform) -> None:
         assert set(ref.variant_ids) == {"TEE-00", "TEE-01", "TEE-02"}
         listing = await adapter.get_listing(shop, ref.external_id)
         assert listing.title == "Product TEE"
-        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == {
-            ("TEE-00", Money("IDR", 10_000), 10),
-            ("TEE-01", Money("IDR", 10_001), 11),
-            ("TEE-02", Money("IDR", 10_002), 12),
-        }
-        for prefix, count in (("A", 50), ("B", 50), ("C", 17)):
-            await adapter.create_listing(shop, _draft(prefix, count))
-        skus = [f"TEE-{i:02d}" for i in range(3)]
-        skus += [f"{p}-{i:02d}" for p, n in (("A", 50), ("B", 50), ("C", 17)) for i in range(n)]
+        assert {(v.seller_sku, v.price, v.stock) for v in listing.variants} == tee_variants(
+            "IDR", 10_000
+        )
+        skus = await create_bulk(adapter, shop, _draft)
         assert len(skus) == 120
 
         adapter.calls.clear()
