@@ -63,14 +63,19 @@ class ServiceRuntime:
         finally:
             await db.dispose()
 
-    async def start(self) -> RunningService:
-        """Migrate, connect, start the relay and background tasks, then serve gRPC."""
+    async def _open(self, client_name: str) -> tuple[Database, NatsClient, JetStreamContext]:
+        """Logging, the migrated database, NATS and the streams: what serve and relay share."""
         configure_logging(self.settings.log_level, self.settings.log_format)
         db = Database(self.database_url)
         await upgrade(db, self.migrations)
-        nats = await connect(self.settings.nats_url, self.name)
+        nats = await connect(self.settings.nats_url, client_name)
         js = nats.jetstream()
         await ensure_streams(js, self.streams, self.settings.stream_replicas)
+        return db, nats, js
+
+    async def start(self) -> RunningService:
+        """Migrate, connect, start the relay and background tasks, then serve gRPC."""
+        db, nats, js = await self._open(self.name)
         relay = OutboxRelay(db, js, poll_interval=self.settings.outbox_poll_seconds, name=self.name)
         runtime = Runtime(db, nats, js, relay)
         stop = asyncio.Event()
@@ -106,13 +111,9 @@ class ServiceRuntime:
         external relay process (OUTBOX_RELAY=external in the service). It has no commit
         wake-ups, so it polls every `poll_seconds`; several may run at once (rows are
         claimed SKIP LOCKED)."""
-        configure_logging(self.settings.log_level, self.settings.log_format)
-        db = Database(self.database_url)
-        await upgrade(db, self.migrations)  # the outbox table, if the service is not up yet
-        nats = await connect(self.settings.nats_url, f"{self.name}-relay")
+        # Migrates too: the outbox table may not exist yet if the service is not up.
+        db, nats, js = await self._open(f"{self.name}-relay")
         try:
-            js = nats.jetstream()
-            await ensure_streams(js, self.streams, self.settings.stream_replicas)
             relay = OutboxRelay(db, js, poll_interval=poll_seconds, name=self.name)
             if stop is None:
                 stop = asyncio.Event()
