@@ -180,8 +180,8 @@ class StockService:
                 names, total = matching[offset : offset + page_size], len(matching)
             else:
                 names, total = await repo.sku_page(location_id, offset, page_size)
-            records = await repo.skus(names)
-            views = build_views(records, await repo.levels(sorted(records)), settings)
+            found = await repo.snapshot(names)
+            views = build_views(found.records, found.levels, settings)
         following = offset + len(names)
         token = encode_page_token(following, fingerprint) if following < total else ""
         return StockPage(views, locations, token, total)
