@@ -20,6 +20,7 @@ from nats.js.api import PubAck
 from sqlalchemy import bindparam, func, select, update
 
 from services.common.db.database import Database
+from services.common.db.list_param import in_list, not_in_list
 from services.common.events import metrics
 from services.common.events.outbox import delete_published
 from services.common.events.tables import outbox
@@ -57,11 +58,9 @@ _CLAIM = (
     # BEGIN IMMEDIATE, so relays on one file already run one at a time.
     .with_for_update(skip_locked=True)
 )
-_CLAIM_NOT_HELD = _CLAIM.where(outbox.c.id.not_in(bindparam("held", expanding=True)))
+_CLAIM_NOT_HELD = _CLAIM.where(not_in_list(outbox.c.id, "held"))
 _MARK_SENT = (
-    update(outbox)
-    .where(outbox.c.id.in_(bindparam("sent", expanding=True)))
-    .values(published_at=bindparam("stamp"))
+    update(outbox).where(in_list(outbox.c.id, "sent")).values(published_at=bindparam("stamp"))
 )
 _MARK_FAILED = (
     update(outbox)
