@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 
 from services.common.db.list_param import in_list
 from services.inventory.adapters.repository_base import RepositoryBase, aware
@@ -26,10 +26,25 @@ _RESERVATION = select(reservations).where(
 )
 # Built once, like the other hot statements: building and cache-keying this one on
 # every group commit cost a tenth of the group's SQL time (py-spy, bench/inventory.py).
-# One list per key column, not a row-value IN: PostgreSQL planned `(platform, shop,
-# order) IN (...)` as a scan of all the tenant's reservations (auto_explain under the
-# benchmark: 3 ms a group, growing with every order), while each column's list is an
-# index condition, so a read costs the group's orders, whatever the tenant's history.
+# On PostgreSQL one primary-key lookup per order: a LATERAL subquery with LIMIT 1 is
+# never flattened into a join, so the plan cannot depend on the statistics. A
+# row-value IN, or one list per key column, was planned with a new tenant's stale
+# statistics as a scan of all the tenant's reservations (auto_explain under the
+# benchmark: 2-3 ms a group commit, growing with every order).
+_RESERVATIONS_PG = text(
+    """
+    SELECT found.* FROM unnest(CAST(:platforms AS text[]), CAST(:shops AS text[]),
+                               CAST(:orders AS text[])) AS k(platform, shop_id, order_id)
+    CROSS JOIN LATERAL (
+        SELECT * FROM reservations
+        WHERE tenant_id = :t AND platform = k.platform AND shop_id = k.shop_id
+          AND order_id = k.order_id
+        LIMIT 1
+    ) AS found
+    """
+)
+# SQLite: each key column against its list (index lookups on the primary key); the
+# lists' cross product may match orders not asked for, which the caller drops.
 _RESERVATIONS = select(reservations).where(
     reservations.c.tenant_id == bindparam("t"),
     in_list(reservations.c.platform, "platforms"),
@@ -94,18 +109,27 @@ class ReservationQueries(RepositoryBase):
         wanted = {(o.platform.value, o.shop_id, o.order_id): o for o in orders}
         if not wanted:
             return {}
-        params = {
-            "t": self.tenant,
-            "platforms": sorted({key[0] for key in wanted}),
-            "shops": sorted({key[1] for key in wanted}),
-            "orders": sorted({key[2] for key in wanted}),
-        }
+        keys = list(wanted)
+        if self.conn.dialect.name == "postgresql":
+            statement: Any = _RESERVATIONS_PG
+            params = {
+                "t": self.tenant,
+                "platforms": [k[0] for k in keys],
+                "shops": [k[1] for k in keys],
+                "orders": [k[2] for k in keys],
+            }
+        else:
+            statement = _RESERVATIONS
+            params = {
+                "t": self.tenant,
+                "platforms": sorted({k[0] for k in keys}),
+                "shops": sorted({k[1] for k in keys}),
+                "orders": sorted({k[2] for k in keys}),
+            }
         found = {}
-        for row in await self.conn.execute(_RESERVATIONS, params):
-            # Each column matched its own list, so another order of the same shop can
-            # match too (an order id asked for under another shop): keep exact keys.
+        for row in await self.conn.execute(statement, params):
             order = wanted.get((row.platform, row.shop_id, row.order_id))
-            if order is not None:
+            if order is not None:  # SQLite's lists may match an order not asked for
                 found[order] = _from_row(order, row)
         return found
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, text, update
+from sqlalchemy import Executable, and_, bindparam, func, insert, select, text, update
 
 from services.common.db.list_param import in_list
 from services.inventory.adapters.repository_base import RepositoryBase
@@ -18,9 +18,6 @@ from services.inventory.domain.model import Level, SkuRecord
 # running it (measured under the inventory benchmark).
 _SKU = select(skus).where(skus.c.tenant_id == bindparam("t"), skus.c.sku == bindparam("s"))
 _SKUS = select(skus).where(skus.c.tenant_id == bindparam("t"), in_list(skus.c.sku, "skus"))
-# Locks the SKU rows in SKU order, so two multi-line orders never deadlock on PostgreSQL
-# (SQLite omits FOR UPDATE; its writers are serialised by BEGIN IMMEDIATE).
-_LOCK_SKUS = _SKUS.order_by(skus.c.sku).with_for_update()
 _LEVELS = (
     select(stock_levels)
     .where(
@@ -56,11 +53,38 @@ _SNAPSHOT = (
     .where(skus.c.tenant_id == bindparam("t"), in_list(skus.c.sku, "skus"))
     .order_by(skus.c.sku, stock_levels.c.location_id)
 )
-_SET_VERSION = (
-    update(skus)
-    .where(skus.c.tenant_id == bindparam("t"), skus.c.sku == bindparam("s"))
-    .values(version=bindparam("v"), low_alerted=bindparam("low"))
-)
+# SQLite omits FOR UPDATE; BEGIN IMMEDIATE already serialises its writers.
+_LOCKING_SNAPSHOT = _SNAPSHOT.with_for_update(of=skus)
+
+# The same read on PostgreSQL, one primary-key lookup per SKU: LATERAL subqueries with
+# LIMIT 1 or OFFSET 0 are never flattened into joins, so the plan cannot depend on the
+# statistics. The join above was planned, with a new tenant's stale statistics, as a
+# scan of all the tenant's SKUs joined to a scan of all its levels for each of them
+# (auto_explain under the benchmark: 2-3 ms a read for 200 SKUs, growing as SKUs
+# times levels). With `FOR UPDATE`, each SKU row is locked as it is found, in the
+# order of the sorted array, so two multi-line orders never deadlock.
+_SNAPSHOT_PG = """
+    SELECT s.*, l.location_id, l.on_hand, l.reserved,
+           (SELECT default_threshold FROM tenant_settings WHERE tenant_id = :t)
+               AS default_threshold,
+           (SELECT settings_version FROM tenant_settings WHERE tenant_id = :t)
+               AS settings_version
+    FROM unnest(CAST(:skus AS text[])) AS k(sku)
+    CROSS JOIN LATERAL (
+        SELECT * FROM skus WHERE tenant_id = :t AND sku = k.sku LIMIT 1 {lock}
+    ) AS s
+    LEFT JOIN LATERAL (
+        SELECT location_id, on_hand, reserved FROM stock_levels
+        WHERE tenant_id = :t AND sku = k.sku OFFSET 0
+    ) AS l ON true
+    ORDER BY s.sku, l.location_id
+"""
+_SNAPSHOTS: dict[tuple[bool, bool], Executable] = {
+    (False, False): _SNAPSHOT,
+    (False, True): _LOCKING_SNAPSHOT,
+    (True, False): text(_SNAPSHOT_PG.format(lock="")),
+    (True, True): text(_SNAPSHOT_PG.format(lock="FOR UPDATE")),
+}
 _LEVEL_KEY = and_(
     stock_levels.c.tenant_id == bindparam("t"),
     stock_levels.c.sku == bindparam("s"),
@@ -75,32 +99,6 @@ _CHANGE_BACKORDER = (
     .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
 )
 _CHANGE = _CHANGE_BACKORDER.where(_NEW_ON_HAND - _NEW_RESERVED >= 0)
-# Compare-and-set of one level: written only if nobody changed it since it was read.
-_CAS_LEVEL = (
-    update(stock_levels)
-    .where(
-        _LEVEL_KEY,
-        stock_levels.c.on_hand == bindparam("oh"),
-        stock_levels.c.reserved == bindparam("orv"),
-    )
-    .values(on_hand=bindparam("nh"), reserved=bindparam("nr"))
-    .returning(stock_levels.c.sku)
-)
-# The same for many levels in one statement: a group commit's levels in one round trip.
-# `l.sku = ANY(:skus)` is redundant but bounds the scan to the group's levels: without
-# it PostgreSQL read every level of the tenant and rescanned the unnest for each one
-# (auto_explain under the benchmark: 3-10 ms a group for a 200-SKU tenant).
-_CAS_LEVELS_PG = text(
-    """
-    UPDATE stock_levels AS l SET on_hand = v.nh, reserved = v.nr
-    FROM unnest(CAST(:skus AS text[]), CAST(:locs AS text[]), CAST(:oh AS bigint[]),
-                CAST(:orv AS bigint[]), CAST(:nh AS bigint[]), CAST(:nr AS bigint[]))
-         AS v(sku, loc, oh, orv, nh, nr)
-    WHERE l.tenant_id = :t AND l.sku = ANY(CAST(:skus AS text[]))
-      AND l.sku = v.sku AND l.location_id = v.loc AND l.on_hand = v.oh AND l.reserved = v.orv
-    RETURNING l.sku
-    """
-)
 
 
 @dataclass
@@ -111,10 +109,6 @@ class StockSnapshot:
     levels: dict[str, list[Level]]
     # (default threshold, settings version); None when no SKU was found.
     stamp: tuple[int | None, int] | None
-
-
-class LevelConflict(Exception):
-    """A level changed between read and write (compare-and-set failed): retry the work."""
 
 
 def _sku_record(row: Any) -> SkuRecord:
@@ -138,25 +132,25 @@ class StockQueries(RepositoryBase):
         row = (await self.conn.execute(_SKU, {"t": self.tenant, "s": sku})).first()
         return None if row is None else _sku_record(row)
 
-    async def skus(self, wanted: Sequence[str], *, lock: bool = False) -> dict[str, SkuRecord]:
-        """Records of these SKUs; with `lock`, row-locked in SKU order until commit."""
+    async def skus(self, wanted: Sequence[str]) -> dict[str, SkuRecord]:
         found: dict[str, SkuRecord] = {}
-        ordered = sorted(set(wanted)) if lock else list(wanted)
+        ordered = list(wanted)
         for start in range(0, len(ordered), 500):
             rows = await self.conn.execute(
-                _LOCK_SKUS if lock else _SKUS,
-                {"t": self.tenant, "skus": ordered[start : start + 500]},
+                _SKUS, {"t": self.tenant, "skus": ordered[start : start + 500]}
             )
             found.update({r.sku: _sku_record(r) for r in rows})
         return found
 
-    async def snapshot(self, wanted: Sequence[str]) -> StockSnapshot:
-        """Records and levels of these SKUs (unknown ones absent) and the settings stamp."""
+    async def snapshot(self, wanted: Sequence[str], *, lock: bool = False) -> StockSnapshot:
+        """Records and levels of these SKUs (unknown ones absent) and the settings stamp;
+        with `lock`, the SKU rows are row-locked in SKU order until commit."""
         found = StockSnapshot({}, {}, None)
-        ordered = list(wanted)
+        ordered = sorted(set(wanted)) if lock else list(dict.fromkeys(wanted))
+        statement = _SNAPSHOTS[self.conn.dialect.name == "postgresql", lock]
         for start in range(0, len(ordered), 500):
             rows = await self.conn.execute(
-                _SNAPSHOT, {"t": self.tenant, "skus": ordered[start : start + 500]}
+                statement, {"t": self.tenant, "skus": ordered[start : start + 500]}
             )
             for r in rows:
                 if r.sku not in found.records:
@@ -185,17 +179,6 @@ class StockQueries(RepositoryBase):
                 update(skus)
                 .where(skus.c.tenant_id == self.tenant, skus.c.sku == record.sku)
                 .values(**values)
-            )
-
-    async def set_versions(self, records: Sequence[SkuRecord]) -> None:
-        """Store versions and alert flags of locked SKUs (one batched statement)."""
-        if records:
-            await self.conn.execute(
-                _SET_VERSION,
-                [
-                    {"t": self.tenant, "s": r.sku, "v": r.version, "low": r.low_alerted}
-                    for r in records
-                ],
             )
 
     # --- levels -----------------------------------------------------------------------
@@ -253,56 +236,7 @@ class StockQueries(RepositoryBase):
         ).first()
         return None if row is None else (int(row.on_hand), int(row.reserved))
 
-    async def compare_and_set_levels(
-        self, changes: Sequence[tuple[str, str, Level, Level]]
-    ) -> None:
-        """Write (sku, location, read, new) levels; LevelConflict if any moved since read.
-
-        The caller checked the invariants on the levels it read; the compare-and-set
-        makes that check hold at write time, whatever locks the other writers took.
-        """
-        if self.conn.dialect.name == "postgresql":
-            rows = await self.conn.execute(
-                _CAS_LEVELS_PG,
-                {
-                    "t": self.tenant,
-                    "skus": [c[0] for c in changes],
-                    "locs": [c[1] for c in changes],
-                    "oh": [c[2].on_hand for c in changes],
-                    "orv": [c[2].reserved for c in changes],
-                    "nh": [c[3].on_hand for c in changes],
-                    "nr": [c[3].reserved for c in changes],
-                },
-            )
-            written = len(rows.all())
-        else:  # SQLite statements are local calls: one per level costs no round trip
-            written = 0
-            for sku, location_id, read, new in changes:
-                row = (
-                    await self.conn.execute(
-                        _CAS_LEVEL,
-                        {
-                            "t": self.tenant,
-                            "s": sku,
-                            "l": location_id,
-                            "oh": read.on_hand,
-                            "orv": read.reserved,
-                            "nh": new.on_hand,
-                            "nr": new.reserved,
-                        },
-                    )
-                ).first()
-                written += row is not None
-        if written != len(changes):
-            raise LevelConflict(f"{len(changes) - written} of {len(changes)} levels moved")
-
     # --- ledger -----------------------------------------------------------------------
-    async def append_ledger(self, entries: list[dict[str, Any]]) -> None:
-        if entries:
-            await self.conn.execute(
-                insert(ledger), [{"tenant_id": self.tenant, **e} for e in entries]
-            )
-
     async def ledger_page(
         self,
         sku: str,

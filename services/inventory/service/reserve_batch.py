@@ -198,8 +198,7 @@ class ReserveBatcher:
             skus = {s for p in group for s in p.wanted}
             skus |= {s for r in current.values() for s in r.lines}
             with contextlib.suppress(NotFound):  # an unknown SKU fails only its own orders
-                await change.lock(skus)
-            await change.levels(s for s in skus if s in change.records)
+                await change.lock(skus)  # and reads their levels
             outcomes: list[Reservation | Exception] = []
             for pending in group:
                 try:

@@ -19,6 +19,7 @@ from services.common.errors import InvalidArgument, NotFound
 from services.common.events.outbox import PendingEvent, enqueue_many
 from services.inventory.adapters.repository import InventoryRepository
 from services.inventory.adapters.stock_events import level_changed_event, low_stock_event
+from services.inventory.adapters.stock_writes import LevelWrite
 from services.inventory.domain.model import Level, Location, SkuRecord, StockSource, StockView
 from services.inventory.domain.thresholds import evaluate
 from services.inventory.service.stock_settings import SettingsCache, StockSettings, build_views
@@ -65,9 +66,21 @@ class StockChange:
         return self._settings
 
     async def lock(self, skus: Iterable[str]) -> None:
-        """Load and lock the SKUs (in SKU order, so concurrent writers never deadlock)."""
+        """Load and lock the SKUs (in SKU order, so concurrent writers never deadlock).
+
+        The same statement reads their levels and the settings stamp: every writer
+        needs both next, and under load each round trip also waits its turn on the
+        event loop (bench/inventory.py: about 1 ms a statement at 500 reservations/s).
+        """
         wanted = sorted({sku for sku in skus if sku not in self.records})
-        self.records.update(await self.repo.skus(wanted, lock=True))
+        if not wanted:
+            return
+        found = await self.repo.snapshot(wanted, lock=True)
+        self.records.update(found.records)
+        for sku, levels in found.levels.items():
+            self._levels.setdefault(sku, {lv.location_id: lv for lv in levels})
+        if found.stamp is not None and self._settings is None:
+            self._settings = await self.cache.get(self.repo, found.stamp)
         unknown = [s for s in wanted if s not in self.records]
         if unknown:
             raise NotFound(f"unknown SKU: {', '.join(unknown)} (the catalog never announced it)")
@@ -189,20 +202,16 @@ class StockChange:
         del self.events[events:]
         self._touched, self._levels, self._read = touched, levels, read
 
-    async def _flush_levels(self) -> None:
-        changed = [
+    def _level_writes(self) -> list[LevelWrite]:
+        """Deferred mode: each level changed in memory, with the level read before it."""
+        return [
             (sku, location_id, before, self._levels[sku][location_id])
             for (sku, location_id), before in self._read.items()
             if self._levels[sku][location_id] != before
         ]
-        if changed:
-            await self.repo.compare_and_set_levels(changed)
 
     async def finish(self) -> list[StockView]:
-        """Write ledger, versions and every event of the transaction; the new views."""
-        if self.deferred:
-            await self._flush_levels()
-        await self.repo.append_ledger(self._entries)
+        """Write levels, ledger, versions and every event of the transaction; the new views."""
         touched = {sku: self.records[sku] for sku in sorted(self._touched)}
         views: list[StockView] = []
         level_events: list[PendingEvent] = []
@@ -220,6 +229,10 @@ class StockChange:
                 )
                 if outcome.alert:
                     level_events.append(low_stock_event(self.tenant, view))
-            await self.repo.set_versions([v.record for v in views])
+        await self.repo.write_changes(
+            self._level_writes() if self.deferred else [],
+            self._entries,
+            [v.record for v in views],
+        )
         await enqueue_many(self.conn, level_events + self.events)
         return views

@@ -22,7 +22,7 @@ from services.common.idempotency import IdempotencyKey
 from services.common.platforms import Platform
 from services.common.request_context import RequestContext, set_request_context
 from services.inventory.adapters.repository import InventoryRepository
-from services.inventory.adapters.stock_queries import LevelConflict
+from services.inventory.adapters.stock_writes import LevelConflict
 from services.inventory.domain.model import OrderRef
 from services.inventory.service.catalog_listener import CatalogListener
 from services.inventory.service.deps import InventoryDeps
@@ -168,10 +168,14 @@ async def test_a_failed_group_transaction_retries_each_order_alone(
 ) -> None:
     """A level that moved under the group's compare-and-set: every order runs alone."""
 
-    async def moved(self: InventoryRepository, changes: Any) -> None:
-        raise LevelConflict("moved")
+    write = InventoryRepository.write_changes
 
-    monkeypatch.setattr(InventoryRepository, "compare_and_set_levels", moved)
+    async def moved(self: InventoryRepository, levels: Any, entries: Any, records: Any) -> None:
+        if levels:  # only the group's deferred levels: the orders alone write in place
+            raise LevelConflict("moved")
+        await write(self, levels, entries, records)
+
+    monkeypatch.setattr(InventoryRepository, "write_changes", moved)
     groups_before = world.service.batcher.grouped
     caller = await world.tenant()
     requests: list[Request] = [
