@@ -51,7 +51,7 @@ _RESERVATIONS = select(reservations).where(
     in_list(reservations.c.shop_id, "shops"),
     in_list(reservations.c.order_id, "orders"),
 )
-_INSERT = insert(reservations)
+INSERT_RESERVATIONS = insert(reservations)
 _UPDATE = (
     update(reservations)
     .where(
@@ -64,7 +64,8 @@ _UPDATE = (
 )
 
 
-def _detail(reservation: Reservation) -> str:
+def reservation_detail(reservation: Reservation) -> str:
+    """The reservation's lines and allocations as its `detail` column stores them."""
     return json.dumps(
         {
             "lines": reservation.lines,
@@ -72,6 +73,20 @@ def _detail(reservation: Reservation) -> str:
         },
         sort_keys=True,
     )
+
+
+def reservation_row(tenant_id: str, reservation: Reservation) -> dict[str, Any]:
+    """A new reservation as its table row."""
+    return {
+        "tenant_id": tenant_id,
+        "platform": reservation.order.platform.value,
+        "shop_id": reservation.order.shop_id,
+        "order_id": reservation.order.order_id,
+        "state": reservation.state.value,
+        "detail": reservation_detail(reservation),
+        "created_at": reservation.created_at,
+        "updated_at": reservation.updated_at,
+    }
 
 
 def _from_row(order: OrderRef, row: Any) -> Reservation:
@@ -138,22 +153,8 @@ class ReservationQueries(RepositoryBase):
     ) -> None:
         """Insert the new reservations and update the changed ones (one batch each)."""
         if new:
-            await self.conn.execute(
-                _INSERT,
-                [
-                    {
-                        "tenant_id": self.tenant,
-                        "platform": r.order.platform.value,
-                        "shop_id": r.order.shop_id,
-                        "order_id": r.order.order_id,
-                        "state": r.state.value,
-                        "detail": _detail(r),
-                        "created_at": r.created_at,
-                        "updated_at": r.updated_at,
-                    }
-                    for r in new
-                ],
-            )
+            rows = [reservation_row(self.tenant, r) for r in new]
+            await self.conn.execute(INSERT_RESERVATIONS, rows)
         if changed:
             await self.conn.execute(
                 _UPDATE,
@@ -164,7 +165,7 @@ class ReservationQueries(RepositoryBase):
                         "b_shop": r.order.shop_id,
                         "b_order": r.order.order_id,
                         "st": r.state.value,
-                        "dt": _detail(r),
+                        "dt": reservation_detail(r),
                         "at": r.updated_at,
                     }
                     for r in changed

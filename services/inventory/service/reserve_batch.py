@@ -206,9 +206,12 @@ class ReserveBatcher:
                 except DomainError as exc:
                     outcomes.append(exc)
             await change.repo.put_reservations(
-                [r for o, r in state.written.items() if o not in state.in_database],
-                [r for o, r in state.written.items() if o in state.in_database],
+                [], [r for o, r in state.written.items() if o in state.in_database]
             )
+            # New reservations go with the levels, ledger and events: one statement.
+            change.new_reservations = [
+                r for o, r in state.written.items() if o not in state.in_database
+            ]
             await change.finish()
             await remember_many(conn, tenant, OPERATION, state.remembered)
         return outcomes

@@ -16,11 +16,18 @@ from typing import Any
 
 from services.common.db import DbConnection
 from services.common.errors import InvalidArgument, NotFound
-from services.common.events.outbox import PendingEvent, enqueue_many
+from services.common.events.outbox import PendingEvent
 from services.inventory.adapters.repository import InventoryRepository
 from services.inventory.adapters.stock_events import level_changed_event, low_stock_event
-from services.inventory.adapters.stock_writes import LevelWrite
-from services.inventory.domain.model import Level, Location, SkuRecord, StockSource, StockView
+from services.inventory.adapters.stock_writes import LevelWrite, TransactionWrites
+from services.inventory.domain.model import (
+    Level,
+    Location,
+    Reservation,
+    SkuRecord,
+    StockSource,
+    StockView,
+)
 from services.inventory.domain.thresholds import evaluate
 from services.inventory.service.stock_settings import SettingsCache, StockSettings, build_views
 
@@ -51,6 +58,8 @@ class StockChange:
         self.now = now
         self.records: dict[str, SkuRecord] = {}
         self.events: list[PendingEvent] = []
+        # New reservations to insert with the rest in `finish()` (group commit).
+        self.new_reservations: list[Reservation] = []
         self._entries: list[dict[str, Any]] = []
         self._touched: set[str] = set()
         self._levels: dict[str, dict[str, Level]] = {}
@@ -230,9 +239,12 @@ class StockChange:
                 if outcome.alert:
                     level_events.append(low_stock_event(self.tenant, view))
         await self.repo.write_changes(
-            self._level_writes() if self.deferred else [],
-            self._entries,
-            [v.record for v in views],
+            TransactionWrites(
+                levels=self._level_writes() if self.deferred else [],
+                entries=self._entries,
+                records=[v.record for v in views],
+                reservations=self.new_reservations,
+                events=level_events + self.events,
+            )
         )
-        await enqueue_many(self.conn, level_events + self.events)
         return views

@@ -22,7 +22,7 @@ from services.common.idempotency import IdempotencyKey
 from services.common.platforms import Platform
 from services.common.request_context import RequestContext, set_request_context
 from services.inventory.adapters.repository import InventoryRepository
-from services.inventory.adapters.stock_writes import LevelConflict
+from services.inventory.adapters.stock_writes import LevelConflict, TransactionWrites
 from services.inventory.domain.model import OrderRef
 from services.inventory.service.catalog_listener import CatalogListener
 from services.inventory.service.deps import InventoryDeps
@@ -170,10 +170,10 @@ async def test_a_failed_group_transaction_retries_each_order_alone(
 
     write = InventoryRepository.write_changes
 
-    async def moved(self: InventoryRepository, levels: Any, entries: Any, records: Any) -> None:
-        if levels:  # only the group's deferred levels: the orders alone write in place
+    async def moved(self: InventoryRepository, writes: TransactionWrites) -> None:
+        if writes.levels:  # only the group's deferred levels: the orders alone write in place
             raise LevelConflict("moved")
-        await write(self, levels, entries, records)
+        await write(self, writes)
 
     monkeypatch.setattr(InventoryRepository, "write_changes", moved)
     groups_before = world.service.batcher.grouped
