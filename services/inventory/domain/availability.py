@@ -43,6 +43,24 @@ def apply_buffer(available: int, buffer: ChannelBuffer | None) -> int:
     return max(available - held, 0)
 
 
+_PLATFORMS = tuple(Platform)
+
+
+def _fed_per_platform(
+    levels: Sequence[Level], locations: dict[str, Location]
+) -> dict[Platform, int]:
+    """Available units of the locations feeding each platform (one pass over the levels)."""
+    fed = dict.fromkeys(_PLATFORMS, 0)
+    for level in levels:
+        location = locations.get(level.location_id)
+        if location is None:
+            continue
+        for platform in _PLATFORMS:
+            if location.feeds_platform(platform):
+                fed[platform] += level.available
+    return fed
+
+
 def channel_availability(
     sku: str,
     levels: Sequence[Level],
@@ -50,19 +68,16 @@ def channel_availability(
     buffers: Sequence[ChannelBuffer],
 ) -> list[ChannelAvailability]:
     """One figure per platform, plus one per shop that has a buffer of its own."""
-    result: list[ChannelAvailability] = []
+    fed = _fed_per_platform(levels, locations)
+    if not buffers:  # the common case, and a hot one (every stock read and event)
+        return [ChannelAvailability(p, "", apply_buffer(fed[p], None)) for p in _PLATFORMS]
     shops = sorted({(b.platform, b.shop_id) for b in buffers if b.shop_id})
-    channels = [(p, "") for p in Platform] + [s for s in shops if s[0] in Platform]
-    for platform, shop_id in channels:
-        fed = sum(
-            level.available
-            for level in levels
-            if level.location_id in locations
-            and locations[level.location_id].feeds_platform(platform)
+    channels = [(p, "") for p in _PLATFORMS] + [s for s in shops if s[0] in Platform]
+    return [
+        ChannelAvailability(
+            platform,
+            shop_id,
+            apply_buffer(fed[platform], buffer_for(buffers, platform, shop_id, sku)),
         )
-        result.append(
-            ChannelAvailability(
-                platform, shop_id, apply_buffer(fed, buffer_for(buffers, platform, shop_id, sku))
-            )
-        )
-    return result
+        for platform, shop_id in channels
+    ]
