@@ -64,8 +64,7 @@ _UPDATE = (
 )
 
 
-def reservation_detail(reservation: Reservation) -> str:
-    """The reservation's lines and allocations as its `detail` column stores them."""
+def _detail(reservation: Reservation) -> str:
     return json.dumps(
         {
             "lines": reservation.lines,
@@ -83,7 +82,7 @@ def reservation_row(tenant_id: str, reservation: Reservation) -> dict[str, Any]:
         "shop_id": reservation.order.shop_id,
         "order_id": reservation.order.order_id,
         "state": reservation.state.value,
-        "detail": reservation_detail(reservation),
+        "detail": _detail(reservation),
         "created_at": reservation.created_at,
         "updated_at": reservation.updated_at,
     }
@@ -165,7 +164,7 @@ class ReservationQueries(RepositoryBase):
                         "b_shop": r.order.shop_id,
                         "b_order": r.order.order_id,
                         "st": r.state.value,
-                        "dt": reservation_detail(r),
+                        "dt": _detail(r),
                         "at": r.updated_at,
                     }
                     for r in changed

@@ -22,11 +22,7 @@ from services.common.events.outbox import (
     outbox_arrays,
 )
 from services.inventory.adapters.repository_base import RepositoryBase
-from services.inventory.adapters.reservation_queries import (
-    INSERT_RESERVATIONS,
-    reservation_detail,
-    reservation_row,
-)
+from services.inventory.adapters.reservation_queries import INSERT_RESERVATIONS, reservation_row
 from services.inventory.adapters.tables import ledger, skus, stock_levels
 from services.inventory.domain.model import Level, Reservation, SkuRecord
 
@@ -164,19 +160,20 @@ class StockWrites(RepositoryBase):
             raise LevelConflict(f"{len(w.levels) - written} of {len(w.levels)} levels moved")
 
     async def _write_pg(self, w: TransactionWrites) -> int:
-        levels, entries, records, new = w.levels, w.entries, w.records, w.reservations
+        levels, entries, records = w.levels, w.entries, w.records
+        new = [reservation_row(self.tenant, r) for r in w.reservations]
         row = (
             await self.conn.execute(
                 _WRITE_PG,
                 {
                     **outbox_arrays(w.events),
-                    "r_platform": [r.order.platform.value for r in new],
-                    "r_shop": [r.order.shop_id for r in new],
-                    "r_order": [r.order.order_id for r in new],
-                    "r_state": [r.state.value for r in new],
-                    "r_detail": [reservation_detail(r) for r in new],
-                    "r_created": [r.created_at for r in new],
-                    "r_updated": [r.updated_at for r in new],
+                    "r_platform": [r["platform"] for r in new],
+                    "r_shop": [r["shop_id"] for r in new],
+                    "r_order": [r["order_id"] for r in new],
+                    "r_state": [r["state"] for r in new],
+                    "r_detail": [r["detail"] for r in new],
+                    "r_created": [r["created_at"] for r in new],
+                    "r_updated": [r["updated_at"] for r in new],
                     "t": self.tenant,
                     "skus": [w[0] for w in levels],
                     "locs": [w[1] for w in levels],
