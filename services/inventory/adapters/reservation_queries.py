@@ -51,7 +51,7 @@ _RESERVATIONS = select(reservations).where(
     in_list(reservations.c.shop_id, "shops"),
     in_list(reservations.c.order_id, "orders"),
 )
-INSERT_RESERVATIONS = insert(reservations)
+_INSERT = insert(reservations)
 _UPDATE = (
     update(reservations)
     .where(
@@ -147,13 +147,14 @@ class ReservationQueries(RepositoryBase):
                 found[order] = _from_row(order, row)
         return found
 
-    async def put_reservations(
-        self, new: Sequence[Reservation], changed: Sequence[Reservation]
-    ) -> None:
-        """Insert the new reservations and update the changed ones (one batch each)."""
+    async def insert_reservations(self, new: Sequence[Reservation]) -> None:
+        """Insert new reservations (one batch); stock changes pass them to `finish()`."""
         if new:
             rows = [reservation_row(self.tenant, r) for r in new]
-            await self.conn.execute(INSERT_RESERVATIONS, rows)
+            await self.conn.execute(_INSERT, rows)
+
+    async def update_reservations(self, changed: Sequence[Reservation]) -> None:
+        """Store the new state, lines and time of existing reservations (one batch)."""
         if changed:
             await self.conn.execute(
                 _UPDATE,
@@ -170,6 +171,3 @@ class ReservationQueries(RepositoryBase):
                     for r in changed
                 ],
             )
-
-    async def put_reservation(self, reservation: Reservation, *, new: bool) -> None:
-        await self.put_reservations([reservation] if new else [], [] if new else [reservation])

@@ -21,8 +21,7 @@ from services.common.events.outbox import (
     enqueue_many,
     outbox_arrays,
 )
-from services.inventory.adapters.repository_base import RepositoryBase
-from services.inventory.adapters.reservation_queries import INSERT_RESERVATIONS, reservation_row
+from services.inventory.adapters.reservation_queries import ReservationQueries, reservation_row
 from services.inventory.adapters.tables import ledger, skus, stock_levels
 from services.inventory.domain.model import Level, Reservation, SkuRecord
 
@@ -133,8 +132,8 @@ class TransactionWrites:
     events: Sequence[PendingEvent] = ()
 
 
-class StockWrites(RepositoryBase):
-    """The end of a stock transaction, written together."""
+class StockWrites(ReservationQueries):
+    """The end of a stock transaction, written together (new reservations included)."""
 
     async def write_changes(self, writes: TransactionWrites) -> None:
         """Compare-and-set the levels, then write the rest; LevelConflict if one moved.
@@ -152,9 +151,7 @@ class StockWrites(RepositoryBase):
             written = await self._compare_and_set(w.levels)
             await self.append_ledger(w.entries)
             await self.set_versions(w.records)
-            if w.reservations:
-                rows = [reservation_row(self.tenant, r) for r in w.reservations]
-                await self.conn.execute(INSERT_RESERVATIONS, rows)
+            await self.insert_reservations(w.reservations)
             await enqueue_many(self.conn, w.events)
         if written != len(w.levels):
             raise LevelConflict(f"{len(w.levels) - written} of {len(w.levels)} levels moved")

@@ -83,7 +83,10 @@ class ReservationService:
             if reservation is None:
                 assert existing is not None
                 return answer_of(existing)
-            await change.repo.put_reservation(reservation, new=existing is None)
+            if existing is None:  # written with the levels and events, in one statement
+                change.new_reservations.append(reservation)
+            else:
+                await change.repo.update_reservations([reservation])
             await change.finish()
             return answer_of(reservation)
 
@@ -219,7 +222,7 @@ class ReservationService:
                 # A cancellation that overtook its order: remember it, so the late
                 # "created" is ignored instead of holding stock forever.
                 tombstone = Reservation(order, ReservationState.RELEASED, {}, [], now, now)
-                await change.repo.put_reservation(tombstone, new=True)
+                change.new_reservations.append(tombstone)
                 change.events.append(reservation_event(caller.tenant_id, tombstone, "released"))
                 await change.finish()
                 return answer_of(tombstone)
@@ -239,7 +242,7 @@ class ReservationService:
                     change, sku, quantity, allocations, commit=target is ReservationState.COMMITTED
                 )
             existing.state, existing.updated_at = target, now
-            await change.repo.put_reservation(existing, new=False)
+            await change.repo.update_reservations([existing])
             change.events.append(reservation_event(caller.tenant_id, existing, target.value))
             await change.finish()
             return answer_of(existing)

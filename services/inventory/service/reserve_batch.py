@@ -205,8 +205,8 @@ class ReserveBatcher:
                     outcomes.append(await self._apply_one(state, pending))
                 except DomainError as exc:
                     outcomes.append(exc)
-            await change.repo.put_reservations(
-                [], [r for o, r in state.written.items() if o in state.in_database]
+            await change.repo.update_reservations(
+                [r for o, r in state.written.items() if o in state.in_database]
             )
             # New reservations go with the levels, ledger and events: one statement.
             change.new_reservations = [

@@ -58,7 +58,7 @@ class StockChange:
         self.now = now
         self.records: dict[str, SkuRecord] = {}
         self.events: list[PendingEvent] = []
-        # New reservations to insert with the rest in `finish()` (group commit).
+        # New reservations, inserted with the rest in `finish()`.
         self.new_reservations: list[Reservation] = []
         self._entries: list[dict[str, Any]] = []
         self._touched: set[str] = set()

@@ -24,12 +24,11 @@ async def test_only_the_orders_asked_for_come_back(migrated: Database) -> None:
         )
     ]
     async with migrated.transaction() as conn:
-        await InventoryRepository(conn, tenant).put_reservations(
-            [Reservation(o, ReservationState.RESERVED, {str(o): 1}, [], now, now) for o in stored],
-            [],
+        await InventoryRepository(conn, tenant).insert_reservations(
+            [Reservation(o, ReservationState.RESERVED, {str(o): 1}, [], now, now) for o in stored]
         )
-        await InventoryRepository(conn, "other-tenant").put_reservations(
-            [Reservation(stored[0], ReservationState.RESERVED, {"X": 1}, [], now, now)], []
+        await InventoryRepository(conn, "other-tenant").insert_reservations(
+            [Reservation(stored[0], ReservationState.RESERVED, {"X": 1}, [], now, now)]
         )
     asked = [
         OrderRef(Platform.SHOPEE, "s1", "o1"),
