@@ -17,6 +17,7 @@ from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, bindpara
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import Database, DbConnection
+from services.common.db.list_param import in_list
 from services.common.errors import AlreadyExists
 
 idempotency_metadata = MetaData()
@@ -37,6 +38,14 @@ _RECALL = select(idempotency_keys.c.fingerprint, idempotency_keys.c.response).wh
     idempotency_keys.c.tenant_id == bindparam("t"),
     idempotency_keys.c.operation == bindparam("op"),
     idempotency_keys.c.key == bindparam("k"),
+)
+# A group commit's keys: one statement text whatever their number (see list_param).
+_RECALL_MANY = select(
+    idempotency_keys.c.key, idempotency_keys.c.fingerprint, idempotency_keys.c.response
+).where(
+    idempotency_keys.c.tenant_id == bindparam("t"),
+    idempotency_keys.c.operation == bindparam("op"),
+    in_list(idempotency_keys.c.key, "keys"),
 )
 
 
@@ -90,13 +99,7 @@ async def recall_many(
     if not keys:
         return {}
     rows = await session.execute(
-        select(
-            idempotency_keys.c.key, idempotency_keys.c.fingerprint, idempotency_keys.c.response
-        ).where(
-            idempotency_keys.c.tenant_id == tenant_id,
-            idempotency_keys.c.operation == operation,
-            idempotency_keys.c.key.in_(list(keys)),
-        )
+        _RECALL_MANY, {"t": tenant_id, "op": operation, "keys": list(keys)}
     )
     return {row.key: (row.fingerprint, row.response) for row in rows}
 
