@@ -11,6 +11,7 @@ statement is a local call.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ARRAY, all_, any_, bindparam
@@ -64,3 +65,11 @@ def _equals_any(element: InList, compiler: Any, **kw: Any) -> str:
     column = element.column
     clause = column != all_(array) if element.negated else column == any_(array)
     return str(compiler.process(clause, **kw))
+
+
+def column_arrays(
+    rows: Sequence[Mapping[str, Any]], params: Mapping[str, str]
+) -> dict[str, list[Any]]:
+    """Rows turned into one list per column, named for the statement's array parameters
+    (`params` maps parameter name to row key), as `unnest(CAST(:p AS type[]), …)` reads them."""
+    return {param: [row[key] for row in rows] for param, key in params.items()}

@@ -16,6 +16,7 @@ from syncstore.events.v1.event_meta_pb2 import EventMeta
 
 from services.common.db import DbConnection
 from services.common.db.database import Database
+from services.common.db.list_param import column_arrays
 from services.common.events.tables import outbox
 
 MSG_ID_HEADER = "Nats-Msg-Id"
@@ -106,14 +107,19 @@ OUTBOX_ROWS_CTE_PG = """
 def outbox_arrays(events: Sequence[PendingEvent]) -> dict[str, list[Any]]:
     """The parameters of OUTBOX_ROWS_CTE_PG for these events (checked as `enqueue` does)."""
     rows = [_row(e.subject, e.message, e.meta) for e in events]
-    return {
-        "ob_event_id": [r["event_id"] for r in rows],
-        "ob_tenant": [r["tenant_id"] for r in rows],
-        "ob_subject": [r["subject"] for r in rows],
-        "ob_payload": [r["payload"] for r in rows],
-        "ob_headers": [json.dumps(r["headers"]) for r in rows],
-        "ob_created": [r["created_at"] for r in rows],
-    }
+    for row in rows:
+        row["headers"] = json.dumps(row["headers"])  # the statement casts text to json
+    return column_arrays(
+        rows,
+        {
+            "ob_event_id": "event_id",
+            "ob_tenant": "tenant_id",
+            "ob_subject": "subject",
+            "ob_payload": "payload",
+            "ob_headers": "headers",
+            "ob_created": "created_at",
+        },
+    )
 
 
 def _row(subject: str, message: Message, meta: EventMeta) -> dict[str, Any]:

@@ -85,7 +85,8 @@ _SNAPSHOTS: dict[tuple[bool, bool], Executable] = {
     (True, False): text(_SNAPSHOT_PG.format(lock="")),
     (True, True): text(_SNAPSHOT_PG.format(lock="FOR UPDATE")),
 }
-_LEVEL_KEY = and_(
+# One level's primary key (its compare-and-set in stock_writes uses it too).
+LEVEL_KEY = and_(
     stock_levels.c.tenant_id == bindparam("t"),
     stock_levels.c.sku == bindparam("s"),
     stock_levels.c.location_id == bindparam("l"),
@@ -94,7 +95,7 @@ _NEW_ON_HAND = stock_levels.c.on_hand + bindparam("dh")
 _NEW_RESERVED = stock_levels.c.reserved + bindparam("dr")
 _CHANGE_BACKORDER = (
     update(stock_levels)
-    .where(_LEVEL_KEY, _NEW_ON_HAND >= 0, _NEW_RESERVED >= 0)
+    .where(LEVEL_KEY, _NEW_ON_HAND >= 0, _NEW_RESERVED >= 0)
     .values(on_hand=_NEW_ON_HAND, reserved=_NEW_RESERVED)
     .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
 )

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, text, update
+from sqlalchemy import bindparam, insert, text, update
 
+from services.common.db.list_param import column_arrays
 from services.common.events.outbox import (
     OUTBOX_ROWS_CTE_PG,
     PendingEvent,
@@ -22,6 +23,7 @@ from services.common.events.outbox import (
     outbox_arrays,
 )
 from services.inventory.adapters.reservation_queries import ReservationQueries, reservation_row
+from services.inventory.adapters.stock_queries import LEVEL_KEY
 from services.inventory.adapters.tables import ledger, skus, stock_levels
 from services.inventory.domain.model import Level, Reservation, SkuRecord
 
@@ -37,11 +39,7 @@ _SET_VERSION = (
 _CAS_LEVEL = (
     update(stock_levels)
     .where(
-        and_(
-            stock_levels.c.tenant_id == bindparam("t"),
-            stock_levels.c.sku == bindparam("s"),
-            stock_levels.c.location_id == bindparam("l"),
-        ),
+        LEVEL_KEY,
         stock_levels.c.on_hand == bindparam("oh"),
         stock_levels.c.reserved == bindparam("orv"),
     )
@@ -117,6 +115,33 @@ _WRITE_PG = text(
 )
 
 
+# The array parameters of `_WRITE_PG`, and the row keys they are read from.
+_LEVEL_PARAMS = {"skus": "sku", "locs": "loc", "oh": "oh", "orv": "orv", "nh": "nh", "nr": "nr"}
+_VERSION_PARAMS = {"v_sku": "sku", "v_version": "v", "v_low": "low"}
+_LEDGER_PARAMS = {
+    "e_sku": "sku",
+    "e_loc": "location_id",
+    "e_dh": "delta_on_hand",
+    "e_dr": "delta_reserved",
+    "e_oh": "on_hand_after",
+    "e_rv": "reserved_after",
+    "e_reason": "reason",
+    "e_source": "source",
+    "e_ref": "reference",
+    "e_actor": "actor",
+    "e_at": "created_at",
+}
+_RESERVATION_PARAMS = {
+    "r_platform": "platform",
+    "r_shop": "shop_id",
+    "r_order": "order_id",
+    "r_state": "state",
+    "r_detail": "detail",
+    "r_created": "created_at",
+    "r_updated": "updated_at",
+}
+
+
 class LevelConflict(Exception):
     """A level changed between read and write (compare-and-set failed): retry the work."""
 
@@ -157,41 +182,29 @@ class StockWrites(ReservationQueries):
             raise LevelConflict(f"{len(w.levels) - written} of {len(w.levels)} levels moved")
 
     async def _write_pg(self, w: TransactionWrites) -> int:
-        levels, entries, records = w.levels, w.entries, w.records
-        new = [reservation_row(self.tenant, r) for r in w.reservations]
+        levels = [
+            {
+                "sku": sku,
+                "loc": loc,
+                "oh": read.on_hand,
+                "orv": read.reserved,
+                "nh": new.on_hand,
+                "nr": new.reserved,
+            }
+            for sku, loc, read, new in w.levels
+        ]
+        versions = [{"sku": r.sku, "v": r.version, "low": r.low_alerted} for r in w.records]
+        reservations = [reservation_row(self.tenant, r) for r in w.reservations]
         row = (
             await self.conn.execute(
                 _WRITE_PG,
                 {
-                    **outbox_arrays(w.events),
-                    "r_platform": [r["platform"] for r in new],
-                    "r_shop": [r["shop_id"] for r in new],
-                    "r_order": [r["order_id"] for r in new],
-                    "r_state": [r["state"] for r in new],
-                    "r_detail": [r["detail"] for r in new],
-                    "r_created": [r["created_at"] for r in new],
-                    "r_updated": [r["updated_at"] for r in new],
                     "t": self.tenant,
-                    "skus": [w[0] for w in levels],
-                    "locs": [w[1] for w in levels],
-                    "oh": [w[2].on_hand for w in levels],
-                    "orv": [w[2].reserved for w in levels],
-                    "nh": [w[3].on_hand for w in levels],
-                    "nr": [w[3].reserved for w in levels],
-                    "e_sku": [e["sku"] for e in entries],
-                    "e_loc": [e["location_id"] for e in entries],
-                    "e_dh": [e["delta_on_hand"] for e in entries],
-                    "e_dr": [e["delta_reserved"] for e in entries],
-                    "e_oh": [e["on_hand_after"] for e in entries],
-                    "e_rv": [e["reserved_after"] for e in entries],
-                    "e_reason": [e["reason"] for e in entries],
-                    "e_source": [e["source"] for e in entries],
-                    "e_ref": [e["reference"] for e in entries],
-                    "e_actor": [e["actor"] for e in entries],
-                    "e_at": [e["created_at"] for e in entries],
-                    "v_sku": [r.sku for r in records],
-                    "v_version": [r.version for r in records],
-                    "v_low": [r.low_alerted for r in records],
+                    **column_arrays(levels, _LEVEL_PARAMS),
+                    **column_arrays(w.entries, _LEDGER_PARAMS),
+                    **column_arrays(versions, _VERSION_PARAMS),
+                    **column_arrays(reservations, _RESERVATION_PARAMS),
+                    **outbox_arrays(w.events),
                 },
             )
         ).one()
