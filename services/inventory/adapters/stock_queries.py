@@ -41,6 +41,8 @@ _SNAPSHOT = (
         stock_levels.c.location_id,
         stock_levels.c.on_hand,
         stock_levels.c.reserved,
+        # One snapshot on SQLite (BEGIN IMMEDIATE serialises writers): never stale.
+        skus.c.version.label("seen_version"),
         _stamp(tenant_settings.c.default_threshold).label("default_threshold"),
         _stamp(tenant_settings.c.settings_version).label("settings_version"),
     )
@@ -63,8 +65,15 @@ _LOCKING_SNAPSHOT = _SNAPSHOT.with_for_update(of=skus)
 # (auto_explain under the benchmark: 2-3 ms a read for 200 SKUs, growing as SKUs
 # times levels). With `FOR UPDATE`, each SKU row is locked as it is found, in the
 # order of the sorted array, so two multi-line orders never deadlock.
+#
+# `seen_version` is the SKU's version in the statement's snapshot, `version` that of the
+# row returned, which FOR UPDATE makes the newest: they differ when a writer committed to
+# the SKU while this statement waited for its lock. The levels then come from the older
+# snapshot (a locked row is refreshed, its unlocked neighbours are not), so `snapshot`
+# reads them again; every change to levels bumps the version in the same transaction.
 _SNAPSHOT_PG = """
     SELECT s.*, l.location_id, l.on_hand, l.reserved,
+           (SELECT version FROM skus WHERE tenant_id = :t AND sku = k.sku) AS seen_version,
            (SELECT default_threshold FROM tenant_settings WHERE tenant_id = :t)
                AS default_threshold,
            (SELECT settings_version FROM tenant_settings WHERE tenant_id = :t)
@@ -149,6 +158,7 @@ class StockQueries(RepositoryBase):
         found = StockSnapshot({}, {}, None)
         ordered = sorted(set(wanted)) if lock else list(dict.fromkeys(wanted))
         statement = _SNAPSHOTS[self.conn.dialect.name == "postgresql", lock]
+        stale: list[str] = []
         for start in range(0, len(ordered), 500):
             rows = await self.conn.execute(
                 statement, {"t": self.tenant, "skus": ordered[start : start + 500]}
@@ -158,8 +168,12 @@ class StockQueries(RepositoryBase):
                     found.records[r.sku] = _sku_record(r)
                     found.levels[r.sku] = []
                     found.stamp = (r.default_threshold, int(r.settings_version or 0))
+                    if r.seen_version != r.version:
+                        stale.append(r.sku)
                 if r.location_id is not None:
                     found.levels[r.sku].append(Level(r.location_id, r.on_hand, r.reserved))
+        if stale:  # a writer committed while we waited for the lock: a fresh read
+            found.levels.update(await self.levels(stale))
         return found
 
     async def put_sku(self, record: SkuRecord, *, new: bool) -> None:
