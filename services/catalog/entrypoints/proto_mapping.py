@@ -41,6 +41,7 @@ from services.catalog.entrypoints.proto_filters import (
 from services.common.errors import InvalidArgument, ViolationCollector
 from services.common.money import Money
 from services.common.platforms import Platform
+from services.common.proto_time import timestamp_of
 
 __all__ = [
     "DEFAULT_MARKET",
@@ -147,9 +148,9 @@ def product_to_proto(product: Product) -> product_pb2.Product:
         if o.price is not None:
             override.price.CopyFrom(money_to_proto(o.price))
     if product.created_at is not None:
-        msg.create_time.FromDatetime(product.created_at)
+        msg.create_time.CopyFrom(timestamp_of(product.created_at))
     if product.updated_at is not None:
-        msg.update_time.FromDatetime(product.updated_at)
+        msg.update_time.CopyFrom(timestamp_of(product.updated_at))
     return msg
 
 

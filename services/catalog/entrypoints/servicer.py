@@ -27,6 +27,7 @@ from services.catalog.service.listings import ListingService
 from services.catalog.service.products import ProductService
 from services.common.errors import InvalidArgument
 from services.common.idempotency import IdempotencyKey
+from services.common.proto_time import timestamp_of
 from services.common.request_context import current_principal
 from services.common.rpc.idempotency_key import idempotency_key_of
 from services.common.rpc.types import Context
@@ -211,7 +212,7 @@ class CatalogServicer(pb_grpc.CatalogServiceServicer):
             )
             item.product.CopyFrom(product_to_proto(entry.product))
             if entry.product.updated_at is not None:
-                item.create_time.FromDatetime(entry.product.updated_at)
+                item.create_time.CopyFrom(timestamp_of(entry.product.updated_at))
         return response
 
     async def RestoreProductRevision(

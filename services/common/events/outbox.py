@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import CursorResult, delete, insert, select
 from syncstore.events.v1.event_meta_pb2 import EventMeta
 
 from services.common.db import DbConnection
 from services.common.db.database import Database
 from services.common.db.list_param import column_arrays
+from services.common.deps_defaults import random_hex_id
 from services.common.events.tables import outbox
+from services.common.proto_time import now_timestamp
 
 MSG_ID_HEADER = "Nats-Msg-Id"
 EVENT_TYPE_HEADER = "Syncstore-Event-Type"
@@ -36,13 +36,11 @@ def new_event_meta(
     type: str, tenant_id: str, correlation_id: str = "", source: str = ""
 ) -> EventMeta:
     """A fresh EventMeta: random event id, occurred now."""
-    occur_time = Timestamp()
-    occur_time.GetCurrentTime()
     return EventMeta(
-        event_id=uuid.uuid4().hex,
+        event_id=random_hex_id(),
         tenant_id=tenant_id,
         type=type,
-        occur_time=occur_time,
+        occur_time=now_timestamp(),
         correlation_id=correlation_id,
         source=source,
     )

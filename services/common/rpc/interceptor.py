@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 
 from services.common.auth import Principal, TokenAuthenticator
+from services.common.deps_defaults import random_hex_id
 from services.common.errors import DomainError
 from services.common.logging import get_logger
 from services.common.metrics import RPC_HANDLED, RPC_LATENCY
@@ -47,7 +47,7 @@ class _Call:
     def __init__(self, method: str, metadata: dict[str, str]) -> None:
         self.method = method
         self.service, _, self.name = method.lstrip("/").rpartition("/")
-        self.request_id = metadata.get("x-request-id") or uuid.uuid4().hex
+        self.request_id = metadata.get("x-request-id") or random_hex_id()
         self.correlation_id = metadata.get("x-correlation-id") or self.request_id
         self.started = time.perf_counter()
         self.code = grpc.StatusCode.OK

@@ -9,6 +9,7 @@ from syncstore.inventory.v1 import inventory_service_pb2 as pb
 
 from services.catalog.entrypoints.proto_filters import platform_from_proto, platform_to_proto
 from services.common.errors import InvalidArgument, ViolationCollector
+from services.common.proto_time import timestamp_of
 from services.inventory.domain.model import (
     Location,
     OrderRef,
@@ -35,11 +36,7 @@ _STATES: dict[ReservationState, pb.ReservationState.ValueType] = {
 
 
 def _timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
+    return None if value is None else timestamp_of(value)
 
 
 def source_to_proto(source: StockSource) -> pb.StockSource.ValueType:

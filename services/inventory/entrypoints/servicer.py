@@ -14,6 +14,7 @@ from services.catalog.entrypoints.proto_filters import (
     platform_to_proto,
 )
 from services.common.errors import InvalidArgument
+from services.common.proto_time import timestamp_of
 from services.common.request_context import current_principal
 from services.common.rpc.idempotency_key import idempotency_key_of
 from services.common.rpc.types import Context
@@ -216,8 +217,5 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
                 reference=row.reference,
                 actor=row.actor,
             )
-            created = (
-                row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-            )
-            entry.create_time.FromDatetime(created)
+            entry.create_time.CopyFrom(timestamp_of(row.created_at))  # naive: UTC
         return response

@@ -144,9 +144,8 @@ class ReserveBatcher:
         return group
 
     async def _commit(self, group: list[_Pending]) -> None:
-        if len(group) == 1:
-            await self._alone(group[0])
-            return
+        # A group of one too: five round trips on PostgreSQL where `reserve_alone` takes
+        # six, and about 2.0 ms of CPU against 3.0 (in-process, one order at a time).
         try:
             outcomes = await self._apply_group(group)
         except Exception as exc:  # the group's transaction failed: each order on its own
@@ -154,7 +153,8 @@ class ReserveBatcher:
             for pending in group:  # in arrival order, as the group would have applied them
                 await self._alone(pending)
             return
-        self.grouped += 1
+        if len(group) > 1:
+            self.grouped += 1
         self.service.deps.notify_outbox()
         for pending, outcome in zip(group, outcomes, strict=True):
             _settle(pending.future, outcome)
@@ -239,8 +239,8 @@ class ReserveBatcher:
             reservation = existing
         else:
             state.current[pending.order] = state.written[pending.order] = reservation
-        answer = answer_of(reservation)
         if key is not None:
+            answer = answer_of(reservation)
             state.stored[key.key] = (key.fingerprint, answer)
             state.remembered.append((key, answer))
-        return from_answer(pending.order, answer)
+        return reservation
