@@ -127,7 +127,13 @@ async def bench_database(
             )
             lap("reserve_s")
             log(f"{kind}: reserve {reserve.rps:.1f}/s p99 {reserve.p99_ms:.1f} ms")
+            cpu_before = _cpu_seconds(services)
             at_rate, at_rate_errors = await reserve_at_rate(stubs, skus, rate, seconds)
+            # At the fixed rate, the service's CPU per reservation shows how fast the host
+            # was that minute: the p99 follows it (one event loop near saturation).
+            timings["server_cpu_ms_per_reserve_at_rate"] = round(
+                (_cpu_seconds(services) - cpu_before) * 1000 / max(1, at_rate.requests), 2
+            )
             lap("reserve_at_rate_s")
             log(f"{kind}: reserve at {rate}/s: p99 {at_rate.p99_ms:.1f} ms")
 
