@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, func, insert, select, text, update
 
+from services.common.db.driver_query import DriverQuery
 from services.common.db.list_param import in_list
 from services.inventory.adapters.repository_base import RepositoryBase
 from services.inventory.adapters.tables import ledger, skus, stock_levels, tenant_settings
@@ -88,12 +89,11 @@ _SNAPSHOT_PG = """
     ) AS l ON true
     ORDER BY s.sku, l.location_id
 """
-_SNAPSHOTS: dict[tuple[bool, bool], Executable] = {
-    (False, False): _SNAPSHOT,
-    (False, True): _LOCKING_SNAPSHOT,
-    (True, False): text(_SNAPSHOT_PG.format(lock="")),
-    (True, True): text(_SNAPSHOT_PG.format(lock="FOR UPDATE")),
+_SNAPSHOTS_PG = {
+    False: DriverQuery(text(_SNAPSHOT_PG.format(lock=""))),
+    True: DriverQuery(text(_SNAPSHOT_PG.format(lock="FOR UPDATE"))),
 }
+_SNAPSHOTS = {False: _SNAPSHOT, True: _LOCKING_SNAPSHOT}
 # One level's primary key (its compare-and-set in stock_writes uses it too).
 LEVEL_KEY = and_(
     stock_levels.c.tenant_id == bindparam("t"),
@@ -122,15 +122,16 @@ class StockSnapshot:
 
 
 def _sku_record(row: Any) -> SkuRecord:
+    """A SKU row (read by column name) as a record."""
     return SkuRecord(
-        sku=row.sku,
-        product_id=row.product_id,
-        active=row.active,
-        allow_backorder=row.allow_backorder,
-        threshold=row.threshold,
-        low_alerted=row.low_alerted,
-        version=row.version,
-        catalog_revision=row.catalog_revision,
+        sku=row["sku"],
+        product_id=row["product_id"],
+        active=row["active"],
+        allow_backorder=row["allow_backorder"],
+        threshold=row["threshold"],
+        low_alerted=row["low_alerted"],
+        version=row["version"],
+        catalog_revision=row["catalog_revision"],
     )
 
 
@@ -140,7 +141,7 @@ class StockQueries(RepositoryBase):
     # --- SKUs -------------------------------------------------------------------------
     async def sku(self, sku: str) -> SkuRecord | None:
         row = (await self.conn.execute(_SKU, {"t": self.tenant, "s": sku})).first()
-        return None if row is None else _sku_record(row)
+        return None if row is None else _sku_record(row._mapping)
 
     async def skus(self, wanted: Sequence[str]) -> dict[str, SkuRecord]:
         found: dict[str, SkuRecord] = {}
@@ -149,7 +150,7 @@ class StockQueries(RepositoryBase):
             rows = await self.conn.execute(
                 _SKUS, {"t": self.tenant, "skus": ordered[start : start + 500]}
             )
-            found.update({r.sku: _sku_record(r) for r in rows})
+            found.update({r.sku: _sku_record(r._mapping) for r in rows})
         return found
 
     async def snapshot(self, wanted: Sequence[str], *, lock: bool = False) -> StockSnapshot:
@@ -157,21 +158,25 @@ class StockQueries(RepositoryBase):
         with `lock`, the SKU rows are row-locked in SKU order until commit."""
         found = StockSnapshot({}, {}, None)
         ordered = sorted(set(wanted)) if lock else list(dict.fromkeys(wanted))
-        statement = _SNAPSHOTS[self.conn.dialect.name == "postgresql", lock]
+        postgres = self.conn.dialect.name == "postgresql"
         stale: list[str] = []
         for start in range(0, len(ordered), 500):
-            rows = await self.conn.execute(
-                statement, {"t": self.tenant, "skus": ordered[start : start + 500]}
-            )
+            params = {"t": self.tenant, "skus": ordered[start : start + 500]}
+            rows: Sequence[Any]
+            if postgres:
+                rows = await _SNAPSHOTS_PG[lock].fetch(self.conn, params)
+            else:
+                rows = (await self.conn.execute(_SNAPSHOTS[lock], params)).mappings().all()
             for r in rows:
-                if r.sku not in found.records:
-                    found.records[r.sku] = _sku_record(r)
-                    found.levels[r.sku] = []
-                    found.stamp = (r.default_threshold, int(r.settings_version or 0))
-                    if r.seen_version != r.version:
-                        stale.append(r.sku)
-                if r.location_id is not None:
-                    found.levels[r.sku].append(Level(r.location_id, r.on_hand, r.reserved))
+                sku = r["sku"]
+                if sku not in found.records:
+                    found.records[sku] = _sku_record(r)
+                    found.levels[sku] = []
+                    found.stamp = (r["default_threshold"], int(r["settings_version"] or 0))
+                    if r["seen_version"] != r["version"]:
+                        stale.append(sku)
+                if r["location_id"] is not None:
+                    found.levels[sku].append(Level(r["location_id"], r["on_hand"], r["reserved"]))
         if stale:  # a writer committed while we waited for the lock: a fresh read
             found.levels.update(await self.levels(stale))
         return found

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, text, update
 
+from services.common.db.driver_query import DriverQuery
 from services.common.db.list_param import column_arrays
 from services.common.events.outbox import (
     OUTBOX_ROWS_CTE_PG,
@@ -55,8 +56,9 @@ _LEDGER = insert(ledger)
 # growing with the catalog). The UPDATE then reaches the rows by ctid; a row another
 # writer changed meanwhile has a new ctid and is not written, which the count reports.
 # Ledger rows keep their order (ids follow it).
-_WRITE_PG = text(
-    """
+_WRITE_PG = DriverQuery(
+    text(
+        """
     WITH level_rows AS (
         SELECT v.nh, v.nr, found.row_id
         FROM unnest(CAST(:skus AS text[]), CAST(:locs AS text[]), CAST(:oh AS bigint[]),
@@ -108,10 +110,11 @@ _WRITE_PG = text(
                     CAST(:r_updated AS timestamptz[]))
              AS r(platform, shop_id, order_id, state, detail, created_at, updated_at)
     ), """
-    + OUTBOX_ROWS_CTE_PG.strip()
-    + """
+        + OUTBOX_ROWS_CTE_PG.strip()
+        + """
     SELECT count(*) AS written FROM cas
     """
+    )
 )
 
 
@@ -195,20 +198,18 @@ class StockWrites(ReservationQueries):
         ]
         versions = [{"sku": r.sku, "v": r.version, "low": r.low_alerted} for r in w.records]
         reservations = [reservation_row(self.tenant, r) for r in w.reservations]
-        row = (
-            await self.conn.execute(
-                _WRITE_PG,
-                {
-                    "t": self.tenant,
-                    **column_arrays(levels, _LEVEL_PARAMS),
-                    **column_arrays(w.entries, _LEDGER_PARAMS),
-                    **column_arrays(versions, _VERSION_PARAMS),
-                    **column_arrays(reservations, _RESERVATION_PARAMS),
-                    **outbox_arrays(w.events),
-                },
-            )
-        ).one()
-        return int(row.written)
+        rows = await _WRITE_PG.fetch(
+            self.conn,
+            {
+                "t": self.tenant,
+                **column_arrays(levels, _LEVEL_PARAMS),
+                **column_arrays(w.entries, _LEDGER_PARAMS),
+                **column_arrays(versions, _VERSION_PARAMS),
+                **column_arrays(reservations, _RESERVATION_PARAMS),
+                **outbox_arrays(w.events),
+            },
+        )
+        return int(rows[0]["written"])
 
     async def _compare_and_set(self, levels: Sequence[LevelWrite]) -> int:
         written = 0
