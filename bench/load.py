@@ -79,7 +79,11 @@ async def open_loop(
             errors += 1
         latencies.append(time.perf_counter() - due)
 
-    tasks: list[asyncio.Task[None]] = []
+    # Only the calls still in flight are kept. Gathering every task of the run at the end
+    # (4,000 at 500/s for 8 s) queued one callback per task in a single loop turn, and the
+    # last calls' answers waited behind them: the requests due in the final 100 ms held a
+    # third to a half of those above the p99 (bench/inventory.py, 3 runs).
+    in_flight: set[asyncio.Task[None]] = set()
     started = time.perf_counter()
     total = int(rate * seconds)
     for i in range(total):
@@ -87,6 +91,9 @@ async def open_loop(
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(i, due)))
-    await asyncio.gather(*tasks)
+        task = asyncio.create_task(one(i, due))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    while in_flight:
+        await asyncio.wait(set(in_flight))
     return _result(latencies, errors, time.perf_counter() - started)

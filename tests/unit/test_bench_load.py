@@ -1,0 +1,46 @@
+"""The benchmarks' open-loop generator: every call once, errors counted, all answers awaited."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench.load import open_loop
+
+
+async def test_open_loop_runs_every_call_once_and_counts_errors() -> None:
+    seen: list[int] = []
+
+    async def call(i: int) -> None:
+        seen.append(i)
+        await asyncio.sleep(0)
+        if i % 10 == 0:
+            raise RuntimeError("refused")
+
+    result = await open_loop(call, rate=10_000, seconds=0.01)
+
+    assert sorted(seen) == list(range(100))
+    assert result.errors == 10
+    assert result.requests == 90
+
+
+async def test_open_loop_waits_for_the_last_answers() -> None:
+    release, all_started = asyncio.Event(), asyncio.Event()
+    started: list[int] = []
+    finished: list[int] = []
+
+    async def call(i: int) -> None:
+        started.append(i)
+        if len(started) == 50:
+            all_started.set()
+        await release.wait()
+        finished.append(i)
+
+    run = asyncio.create_task(open_loop(call, rate=10_000, seconds=0.005))
+    await all_started.wait()
+    await asyncio.sleep(0)
+    assert not run.done()
+    release.set()
+    result = await run
+
+    assert sorted(finished) == list(range(50))
+    assert result.requests == 50
