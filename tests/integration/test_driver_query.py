@@ -1,5 +1,6 @@
-"""DriverQuery runs a statement on asyncpg only inside a transaction SQLAlchemy has
-begun, and is then part of it; otherwise it runs through SQLAlchemy (PostgreSQL)."""
+"""DriverQuery runs a statement on asyncpg inside a transaction SQLAlchemy has begun (and
+is then part of it) or on an autocommit connection; before a transaction's first
+statement it runs through SQLAlchemy (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from services.common.db import Database
-from services.common.db.driver_query import DriverQuery, _driver_in_transaction
+from services.common.db.driver_query import DriverQuery, _driver_if_same_outcome
 from tests.support.databases import BACKENDS, create_database, drop_database
 
 _TABLE = f"driver_query_{uuid.uuid4().hex[:8]}"
@@ -39,16 +40,25 @@ async def _count(db: Database) -> int:
         return int((await conn.execute(text(f"SELECT count(*) FROM {_TABLE}"))).scalar_one())
 
 
-async def test_rows_read_by_name_on_either_path(pg: Database) -> None:
-    async with pg.reader() as conn:  # autocommit: never a transaction, SQLAlchemy's path
-        assert _driver_in_transaction(conn) is None
-        through_sqlalchemy = await _DOUBLED.fetch(conn, {"ns": [3, 1]})
+async def test_rows_read_by_name_on_every_path(pg: Database) -> None:
+    async with pg.reader() as conn:  # autocommit: the driver, no transaction
+        assert _driver_if_same_outcome(conn) is not None
+        autocommit = await _DOUBLED.fetch(conn, {"ns": [3, 1]})
     async with pg.transaction() as conn:
-        await conn.execute(text("SELECT 1"))  # SQLAlchemy sends BEGIN with its first one
-        assert _driver_in_transaction(conn) is not None
-        on_the_driver = await _DOUBLED.fetch(conn, {"ns": [3, 1]})
-    for rows in (through_sqlalchemy, on_the_driver):
+        assert _driver_if_same_outcome(conn) is None  # no BEGIN yet: SQLAlchemy's path
+        through_sqlalchemy = await _DOUBLED.fetch(conn, {"ns": [3, 1]})
+        assert _driver_if_same_outcome(conn) is not None  # SQLAlchemy has sent BEGIN
+        in_transaction = await _DOUBLED.fetch(conn, {"ns": [3, 1]})
+    for rows in (autocommit, through_sqlalchemy, in_transaction):
         assert [(r["n"], r["twice"]) for r in rows] == [(1, 2), (3, 6)]
+
+
+async def test_on_an_autocommit_connection_each_statement_commits_alone(pg: Database) -> None:
+    async with pg.reader() as conn:
+        await _INSERT.fetch(conn, {"ns": [4]})
+        assert _driver_if_same_outcome(conn) is not None  # still no transaction open
+        assert await _count(pg) == 1  # visible to another connection at once
+    assert await _count(pg) == 1
 
 
 async def test_on_the_driver_it_commits_and_rolls_back_with_the_transaction(
@@ -76,7 +86,7 @@ async def test_as_a_transaction_s_first_statement_it_is_still_inside_it(pg: Data
 
     async def insert_first_then_fail() -> None:
         async with pg.transaction() as conn:
-            assert _driver_in_transaction(conn) is None
+            assert _driver_if_same_outcome(conn) is None
             await _INSERT.fetch(conn, {"ns": [7]})
             raise RuntimeError("roll back")
 

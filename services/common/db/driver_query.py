@@ -1,14 +1,16 @@
-"""A PostgreSQL text statement run straight on asyncpg, inside SQLAlchemy's transaction.
+"""A PostgreSQL text statement run straight on asyncpg where SQLAlchemy would run it alike.
 
 Why: for a hot statement SQLAlchemy's execute costs about as much again as asyncpg's
 own round trip (230-330 µs against 110-145 µs of CPU per statement on this machine:
 compiled-cache lookup, parameter processing, result metadata), and the inventory's
 group commit runs several per group. The statement is compiled once for asyncpg.
 
-Only inside a transaction SQLAlchemy has already begun: its asyncpg adapter sends BEGIN
-lazily, with its own first statement, so a statement run underneath before that would
-commit on its own. `fetch` asks asyncpg whether the connection is in a transaction and
-otherwise runs the statement through SQLAlchemy (which then begins one if it should).
+Only where the driver's outcome is SQLAlchemy's: inside a transaction SQLAlchemy has
+already begun, or on an autocommit connection (the service's readers), where every
+statement commits on its own either way. SQLAlchemy's asyncpg adapter sends BEGIN
+lazily, with its own first statement, so on a transactional connection a statement run
+underneath before that would commit on its own: `fetch` then runs it through
+SQLAlchemy, which begins the transaction.
 """
 
 from __future__ import annotations
@@ -33,17 +35,19 @@ class DriverQuery:
 
     async def fetch(self, conn: DbConnection, params: Mapping[str, Any]) -> Sequence[Any]:
         """The rows, each readable by column name (`row["name"]`)."""
-        driver = _driver_in_transaction(conn)
+        driver = _driver_if_same_outcome(conn)
         if driver is None:
             return (await conn.execute(self.statement, params)).mappings().all()
         rows: Sequence[Any] = await driver.fetch(self.sql, *(params[n] for n in self.names))
         return rows
 
 
-def _driver_in_transaction(conn: DbConnection) -> Any:
-    """The asyncpg connection under `conn` if a transaction is open on it, else None."""
+def _driver_if_same_outcome(conn: DbConnection) -> Any:
+    """The asyncpg connection under `conn` if a transaction is open on it or the
+    connection is in autocommit mode, else None."""
     sync = getattr(conn, "sync_connection", None)
     if sync is None or sync.invalidated:
         return None
+    adapted = sync.connection.dbapi_connection  # SQLAlchemy's adapter around asyncpg
     driver = sync.connection.driver_connection
-    return driver if driver.is_in_transaction() else None
+    return driver if driver.is_in_transaction() or adapted.autocommit else None
