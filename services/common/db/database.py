@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,6 +48,14 @@ class _InlineSqlite:
 
     async def execute(self, statement: Executable, parameters: Any = None, /) -> Result[Any]:
         return self._connection.execute(statement, parameters)
+
+    def driver_rows(self, sql: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Rows of `sql` (named parameters) run straight on pysqlite, each a dict by name."""
+        driver = self._connection.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)  # this wrapper holds pysqlite only
+        cursor = driver.execute(sql, parameters)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _prepare_sqlite_file(url: str) -> None:

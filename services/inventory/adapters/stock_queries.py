@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from sqlalchemy import and_, bindparam, func, insert, select, text, update
 
 from services.common.db.driver_query import DriverQuery
 from services.common.db.list_param import in_list
+from services.common.db.sqlite_driver_query import SqliteDriverQuery
 from services.inventory.adapters.repository_base import RepositoryBase
 from services.inventory.adapters.tables import ledger, skus, stock_levels, tenant_settings
 from services.inventory.domain.model import Level, SkuRecord
@@ -93,7 +95,21 @@ _SNAPSHOTS_PG = {
     False: DriverQuery(text(_SNAPSHOT_PG.format(lock=""))),
     True: DriverQuery(text(_SNAPSHOT_PG.format(lock="FOR UPDATE"))),
 }
-_SNAPSHOTS = {False: _SNAPSHOT, True: _LOCKING_SNAPSHOT}
+# The reader's snapshot on SQLite (GetStock, ListStock), on pysqlite itself: through
+# SQLAlchemy the statement cost GetStock about a sixth of its CPU.
+_SNAPSHOT_SQLITE = SqliteDriverQuery(
+    """
+    SELECT s.*, l.location_id, l.on_hand, l.reserved, s.version AS seen_version,
+           (SELECT default_threshold FROM tenant_settings WHERE tenant_id = :t)
+               AS default_threshold,
+           (SELECT settings_version FROM tenant_settings WHERE tenant_id = :t)
+               AS settings_version
+    FROM skus AS s
+    LEFT OUTER JOIN stock_levels AS l ON l.tenant_id = s.tenant_id AND l.sku = s.sku
+    WHERE s.tenant_id = :t AND s.sku IN (SELECT value FROM json_each(:skus))
+    ORDER BY s.sku, l.location_id
+    """
+)
 # One level's primary key (its compare-and-set in stock_writes uses it too).
 LEVEL_KEY = and_(
     stock_levels.c.tenant_id == bindparam("t"),
@@ -126,10 +142,11 @@ def _sku_record(row: Any) -> SkuRecord:
     return SkuRecord(
         sku=row["sku"],
         product_id=row["product_id"],
-        active=row["active"],
-        allow_backorder=row["allow_backorder"],
+        # bool(): SQLite's own rows carry 0 or 1.
+        active=bool(row["active"]),
+        allow_backorder=bool(row["allow_backorder"]),
         threshold=row["threshold"],
-        low_alerted=row["low_alerted"],
+        low_alerted=bool(row["low_alerted"]),
         version=row["version"],
         catalog_revision=row["catalog_revision"],
     )
@@ -165,8 +182,11 @@ class StockQueries(RepositoryBase):
             rows: Sequence[Any]
             if postgres:
                 rows = await _SNAPSHOTS_PG[lock].fetch(self.conn, params)
+            elif lock:
+                rows = (await self.conn.execute(_LOCKING_SNAPSHOT, params)).mappings().all()
             else:
-                rows = (await self.conn.execute(_SNAPSHOTS[lock], params)).mappings().all()
+                params["skus"] = json.dumps(params["skus"])
+                rows = await _SNAPSHOT_SQLITE.fetch(self.conn, params)
             for r in rows:
                 sku = r["sku"]
                 if sku not in found.records:
