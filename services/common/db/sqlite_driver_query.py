@@ -2,8 +2,8 @@
 
 Why: SQLite answers a small read in a few tens of microseconds, and SQLAlchemy's
 execute around it costs several times that (connection events, parameter and
-result processing, and an expanding IN re-rendered on every call: about three
-quarters of the statement's share of a GetStock, py-spy under bench/inventory.py).
+result processing, and an expanding IN re-rendered on every call: about two
+thirds of the statement's share of a GetStock, py-spy under bench/inventory.py).
 The statement is plain SQLite SQL with named parameters; a list travels as one JSON
 text (`IN (SELECT value FROM json_each(:name))`), so the SQL never depends on its
 length. Values come back as SQLite stores them (booleans as 0 or 1): callers convert.
