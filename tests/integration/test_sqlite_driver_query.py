@@ -62,3 +62,19 @@ async def test_inside_a_write_transaction_it_sees_the_transaction_s_rows(db: Dat
         await conn.execute(text("INSERT INTO numbers VALUES (4, 'four', 0)"))
         rows = await _PICKED.fetch(conn, {"ns": "[4]", "skip": ""})
         assert _plain(rows) == [(4, "four", 0)]
+
+
+async def test_as_a_write_transaction_s_first_statement_it_is_inside_it(db: Database) -> None:
+    """BEGIN IMMEDIATE goes out when the transaction begins, before any statement: the
+    stock writers' locking read relies on it."""
+    insert = SqliteDriverQuery("INSERT INTO numbers VALUES (:n, 'new', 0) RETURNING n")
+
+    async def insert_first_then_fail() -> None:
+        async with db.transaction() as conn:
+            assert [r["n"] for r in await insert.fetch(conn, {"n": 9})] == [9]
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        await insert_first_then_fail()
+    async with db.reader() as conn:
+        assert await _PICKED.fetch(conn, {"ns": "[9]", "skip": ""}) == []

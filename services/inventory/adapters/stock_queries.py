@@ -14,7 +14,7 @@ from services.common.db.driver_query import DriverQuery
 from services.common.db.list_param import in_list
 from services.common.db.sqlite_driver_query import SqliteDriverQuery
 from services.inventory.adapters.repository_base import RepositoryBase
-from services.inventory.adapters.tables import ledger, skus, stock_levels, tenant_settings
+from services.inventory.adapters.tables import ledger, skus, stock_levels
 from services.inventory.domain.model import Level, SkuRecord
 
 # Hot statements are built once: building and cache-keying a statement costs more than
@@ -31,36 +31,25 @@ _LEVELS = (
 )
 
 
-def _stamp(column: Any) -> Any:
-    return select(column).where(tenant_settings.c.tenant_id == bindparam("t")).scalar_subquery()
-
-
-# What a stock read needs in one statement: the SKU records, their levels (one row per
-# level, or one row with NULL levels for a SKU without any) and the tenant's settings
-# stamp. Three statements cost a GetStock about a fifth of its time (measured on SQLite).
-_SNAPSHOT = (
-    select(
-        skus,
-        stock_levels.c.location_id,
-        stock_levels.c.on_hand,
-        stock_levels.c.reserved,
-        # One snapshot on SQLite (BEGIN IMMEDIATE serialises writers): never stale.
-        skus.c.version.label("seen_version"),
-        _stamp(tenant_settings.c.default_threshold).label("default_threshold"),
-        _stamp(tenant_settings.c.settings_version).label("settings_version"),
-    )
-    .select_from(
-        skus.outerjoin(
-            stock_levels,
-            and_(stock_levels.c.tenant_id == skus.c.tenant_id, stock_levels.c.sku == skus.c.sku),
-        )
-    )
-    .where(skus.c.tenant_id == bindparam("t"), in_list(skus.c.sku, "skus"))
-    .order_by(skus.c.sku, stock_levels.c.location_id)
+# What a stock read needs in one statement, on SQLite: the SKU records, their levels
+# (one row per level, or one row with NULL levels for a SKU without any) and the
+# tenant's settings stamp. Three statements cost a GetStock about a fifth of its time;
+# through SQLAlchemy this one cost it about a sixth of its CPU, so it runs on pysqlite.
+# No row locks: a writer's BEGIN IMMEDIATE (sent when its transaction begins, before
+# this read) already serialises writers, so `seen_version` is never stale here.
+_SNAPSHOT_SQLITE = SqliteDriverQuery(
+    """
+    SELECT s.*, l.location_id, l.on_hand, l.reserved, s.version AS seen_version,
+           (SELECT default_threshold FROM tenant_settings WHERE tenant_id = :t)
+               AS default_threshold,
+           (SELECT settings_version FROM tenant_settings WHERE tenant_id = :t)
+               AS settings_version
+    FROM skus AS s
+    LEFT OUTER JOIN stock_levels AS l ON l.tenant_id = s.tenant_id AND l.sku = s.sku
+    WHERE s.tenant_id = :t AND s.sku IN (SELECT value FROM json_each(:skus))
+    ORDER BY s.sku, l.location_id
+    """
 )
-# SQLite omits FOR UPDATE; BEGIN IMMEDIATE already serialises its writers.
-_LOCKING_SNAPSHOT = _SNAPSHOT.with_for_update(of=skus)
-
 # The same read on PostgreSQL, one primary-key lookup per SKU: LATERAL subqueries with
 # LIMIT 1 or OFFSET 0 are never flattened into joins, so the plan cannot depend on the
 # statistics. The join above was planned, with a new tenant's stale statistics, as a
@@ -95,21 +84,6 @@ _SNAPSHOTS_PG = {
     False: DriverQuery(text(_SNAPSHOT_PG.format(lock=""))),
     True: DriverQuery(text(_SNAPSHOT_PG.format(lock="FOR UPDATE"))),
 }
-# The reader's snapshot on SQLite (GetStock, ListStock), on pysqlite itself: through
-# SQLAlchemy the statement cost GetStock about a sixth of its CPU.
-_SNAPSHOT_SQLITE = SqliteDriverQuery(
-    """
-    SELECT s.*, l.location_id, l.on_hand, l.reserved, s.version AS seen_version,
-           (SELECT default_threshold FROM tenant_settings WHERE tenant_id = :t)
-               AS default_threshold,
-           (SELECT settings_version FROM tenant_settings WHERE tenant_id = :t)
-               AS settings_version
-    FROM skus AS s
-    LEFT OUTER JOIN stock_levels AS l ON l.tenant_id = s.tenant_id AND l.sku = s.sku
-    WHERE s.tenant_id = :t AND s.sku IN (SELECT value FROM json_each(:skus))
-    ORDER BY s.sku, l.location_id
-    """
-)
 # One level's primary key (its compare-and-set in stock_writes uses it too).
 LEVEL_KEY = and_(
     stock_levels.c.tenant_id == bindparam("t"),
@@ -182,8 +156,6 @@ class StockQueries(RepositoryBase):
             rows: Sequence[Any]
             if postgres:
                 rows = await _SNAPSHOTS_PG[lock].fetch(self.conn, params)
-            elif lock:
-                rows = (await self.conn.execute(_LOCKING_SNAPSHOT, params)).mappings().all()
             else:
                 params["skus"] = json.dumps(params["skus"])
                 rows = await _SNAPSHOT_SQLITE.fetch(self.conn, params)
