@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -27,19 +28,30 @@ REDACTED = "***"
 
 def redact_text(text: str) -> str:
     """Mask bearer tokens and secret query parameters inside free text."""
+    # Every secret the pattern masks holds "=" or the word "bearer": most log values hold
+    # neither, and the substitution would otherwise scan each one (a third of a line's
+    # cost, measured with cProfile; the access log writes a line per RPC).
+    if "=" not in text and "bearer" not in text.lower():
+        return text
     return _SECRET_TEXT.sub(lambda m: (m.group(1) or m.group(2)) + REDACTED, text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_secret_key(key: str) -> bool:
+    """Memoised: log lines reuse a small set of keys."""
+    return _SECRET_KEY.search(key) is not None
+
+
 def _redact(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else _redact(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_redact(v) for v in value]
     if isinstance(value, str):
         return redact_text(value)
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if isinstance(k, str) and _is_secret_key(k) else _redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_redact(v) for v in value]
     return value
 
 
@@ -48,7 +60,7 @@ def redact_secrets(
 ) -> MutableMapping[str, Any]:
     """structlog processor: drop secret-looking keys and mask secrets in text."""
     for key in list(event_dict):
-        if _SECRET_KEY.search(key) and key != "event":
+        if key != "event" and _is_secret_key(key):
             event_dict[key] = REDACTED
         else:
             event_dict[key] = _redact(event_dict[key])

@@ -32,6 +32,9 @@ def test_secret_keys_and_text_are_redacted() -> None:
 
 def test_redact_text_keeps_the_rest() -> None:
     assert redact_text("sign=deadbeef&timestamp=1") == f"sign={REDACTED}&timestamp=1"
+    # The quick path (no "=" and no "bearer") must not miss a token in capitals.
+    assert redact_text("sent BEARER q1w2e3 upstream") == f"sent BEARER {REDACTED} upstream"
+    assert redact_text("plain words, no secrets") == "plain words, no secrets"
 
 
 def test_log_lines_name_the_request_being_served() -> None:
