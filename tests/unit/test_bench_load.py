@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bench.load import open_loop
+import pytest
+
+from bench.load import LoadResult, median_of_windows, open_loop
 
 
 async def test_open_loop_runs_every_call_once_and_counts_errors() -> None:
@@ -44,3 +46,19 @@ async def test_open_loop_waits_for_the_last_answers() -> None:
 
     assert sorted(finished) == list(range(50))
     assert result.requests == 50
+
+
+def test_median_of_windows_takes_medians_and_sums_counts() -> None:
+    windows = [
+        LoadResult(requests=2500, errors=0, seconds=5.0, p50_ms=10.0, p99_ms=30.0),
+        LoadResult(requests=2490, errors=10, seconds=5.1, p50_ms=14.0, p99_ms=95.0),
+        LoadResult(requests=2500, errors=0, seconds=5.0, p50_ms=11.0, p99_ms=41.0),
+    ]
+
+    result = median_of_windows(windows)
+
+    assert (result.p50_ms, result.p99_ms) == (11.0, 41.0)
+    assert (result.requests, result.errors) == (7490, 10)
+    assert result.seconds == pytest.approx(15.1)
+    with pytest.raises(ValueError, match="windows"):
+        median_of_windows([])
