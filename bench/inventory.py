@@ -10,8 +10,7 @@ catalog.product.created event with initial quantities) and measures:
 - Reserve latency at the target rate (--rate, 500/s): orders arriving at that fixed rate
   (open loop), p50/p99 from each order's scheduled start, in --rate-windows windows of
   --seconds each. The `reserve_p99_ms_*` figure is the median of the windows' p99s; each
-  window's is in `reserve_at_rate_*.p99_ms_windows`. On a shared host one stall of another
-  tenant's making lands in some windows and not others (bench.load.median_of_windows).
+  window's is in `reserve_at_rate_*.p99_ms_windows` (why: bench.load.median_of_windows).
   The closed loop's own p99 is reported too (`..._closed_loop`), but it cannot
   show latency at a throughput: with N clients always waiting, the mean latency is
   N / throughput (Little's law), so 64 clients at 500/s wait 128 ms on average whatever

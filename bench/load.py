@@ -103,9 +103,10 @@ def median_of_windows(windows: Sequence[LoadResult]) -> LoadResult:
     """Repeated windows of one measure as one figure: the medians of their p50s and p99s,
     with their requests, errors and seconds summed.
 
-    Why repeat: on a shared host one stall of 100-200 ms (another tenant, not us) lands
-    in some 5-s windows and not others, and moves a lone window's p99 by a factor of two.
-    The median says what a typical window sees; the callers print every window too.
+    Why repeat: on the shared host a stall of 100-200 ms (its cause not found in our own
+    processes: not GC, autovacuum or checkpoints) lands in some 5-s windows and not
+    others, and can double a lone window's p99. The median says what a typical window
+    sees; the callers print every window too.
     """
     if not windows:
         raise ValueError("windows must not be empty")
