@@ -4,6 +4,7 @@ GetStock, the trivial baseline when given, the oversell race)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections import Counter
@@ -36,6 +37,7 @@ from bench.inventory_phases import (
     wait_known,
 )
 from bench.load import LoadResult, median_of_windows
+from bench.schedstat import runqueue_wait_seconds
 from services.common.events.embedded_nats import EmbeddedNats, free_port
 from services.devrun import wait_serving
 
@@ -52,7 +54,7 @@ class DatabaseFigures:
     get_stock_errors: dict[str, int]
     oversell: dict[str, Any]
     trivial: LoadResult | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float | None] = field(default_factory=dict)
 
 
 async def bench_database(
@@ -69,7 +71,7 @@ async def bench_database(
     replicas: int = 1,
     relay: str = "external",
 ) -> DatabaseFigures:
-    timings: dict[str, float] = {}
+    timings: dict[str, float | None] = {}
     mark = time.perf_counter()
 
     def lap(name: str) -> None:
@@ -132,6 +134,7 @@ async def bench_database(
             lap("reserve_s")
             log(f"{kind}: reserve {reserve.rps:.1f}/s p99 {reserve.p99_ms:.1f} ms")
             cpu_before = _cpu_seconds(services)
+            waits_before = _runqueue_waits(services)
             at_rate_windows: list[LoadResult] = []
             window_errors: Counter[str] = Counter()
             for _ in range(rate_windows):
@@ -146,6 +149,15 @@ async def bench_database(
             timings["server_cpu_ms_per_reserve_at_rate"] = round(
                 (_cpu_seconds(services) - cpu_before) * 1000 / max(1, at_rate.requests), 2
             )
+            # How long the services' threads and the load generator's were runnable but
+            # waiting for a core, per reservation: the two cores' contention that minute.
+            for name, after in _runqueue_waits(services).items():
+                before = waits_before[name]
+                timings[f"{name}_runqueue_wait_ms_per_reserve_at_rate"] = (
+                    None
+                    if before is None or after is None
+                    else round((after - before) * 1000 / max(1, at_rate.requests), 2)
+                )
             lap("reserve_at_rate_s")
             p99s = ", ".join(f"{w.p99_ms:.1f}" for w in at_rate_windows)
             log(f"{kind}: reserve at {rate}/s: p99 of each window {p99s} ms")
@@ -188,6 +200,17 @@ async def bench_database(
         for process in [*services, *relays]:
             stop(process)
         nats_server.stop()
+
+
+def _runqueue_waits(services: list[subprocess.Popen[bytes]]) -> dict[str, float | None]:
+    """Run-queue wait so far, in seconds, of the services together and of this process
+    (the load generator); None where the kernel does not report it."""
+    per_service = [runqueue_wait_seconds(s.pid) for s in services]
+    known = [w for w in per_service if w is not None]
+    return {
+        "server": sum(known) if len(known) == len(per_service) else None,
+        "client": runqueue_wait_seconds(os.getpid()),
+    }
 
 
 def _own_cpu_seconds() -> float:
