@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData, text
 
 from services.catalog.adapters.tables import metadata as catalog_metadata
 from services.common.db import Database
 from services.common.db.kernel_schema import KERNEL_METADATA
-from services.common.db.migrations import upgrade
+from services.common.db.migrations import alembic_config, upgrade
 from services.inventory.adapters.tables import metadata as inventory_metadata
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
@@ -37,5 +39,42 @@ async def test_migrations_match_the_tables(
         async with db.engine.connect() as conn:
             diff = await conn.run_sync(_diff, [metadata, *KERNEL_METADATA])
         assert diff == []
+    finally:
+        await db.dispose()
+
+
+async def _published_index(db: Database) -> str:
+    """The SQL that defines ix_outbox_published_at, as the database reports it."""
+    query = (
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+        if db.sqlite
+        else "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+    )
+    async with db.engine.connect() as conn:
+        return str(
+            (await conn.execute(text(query), {"name": "ix_outbox_published_at"})).scalar_one()
+        )
+
+
+def _downgrade(connection: Connection, config: Config, revision: str) -> None:
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+@pytest.mark.parametrize("service", ["catalog", "inventory"])
+async def test_outbox_published_index_holds_published_rows_only(
+    database_url: str, service: str
+) -> None:
+    """Revision 0002: the clean-up index skips unsent rows, and its downgrade restores it."""
+    db = Database(database_url)
+    migrations = SERVICES / service / "migrations"
+    try:
+        await upgrade(db, migrations, "0001")
+        assert "WHERE" not in await _published_index(db)
+        await upgrade(db, migrations)
+        assert "published_at IS NOT NULL" in await _published_index(db)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_downgrade, alembic_config(migrations, db.url), "0001")
+        assert "WHERE" not in await _published_index(db)
     finally:
         await db.dispose()
