@@ -5,7 +5,7 @@ import warnings
 
 from syncstore.inventory.v1 import inventory_service_pb2 as syncstore_dot_inventory_dot_v1_dot_inventory__service__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.83.2'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 
