@@ -7,7 +7,7 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -18,20 +18,27 @@ class LoadResult:
     seconds: float
     p50_ms: float
     p99_ms: float
+    # Every call's latency in seconds, sorted: windows are pooled from it.
+    latencies_s: tuple[float, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def _p99(ordered: Sequence[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+
+
 def _result(latencies: list[float], errors: int, elapsed: float) -> LoadResult:
-    ordered = sorted(latencies) or [0.0]
+    ordered = sorted(latencies)
     return LoadResult(
         requests=len(latencies) - errors,
         errors=errors,
         seconds=elapsed,
-        p50_ms=statistics.median(ordered) * 1000,
-        p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        p50_ms=statistics.median(ordered or [0.0]) * 1000,
+        p99_ms=_p99(ordered) * 1000,
+        latencies_s=tuple(ordered),
     )
 
 
@@ -117,3 +124,9 @@ def median_of_windows(windows: Sequence[LoadResult]) -> LoadResult:
         p50_ms=statistics.median(w.p50_ms for w in windows),
         p99_ms=statistics.median(w.p99_ms for w in windows),
     )
+
+
+def pooled_p99_ms(windows: Sequence[LoadResult]) -> float:
+    """The p99 of every call of every window together: unlike the median of the
+    windows' p99s, a stall in any one window counts."""
+    return _p99(sorted(x for w in windows for x in w.latencies_s)) * 1000

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bench.load import LoadResult, median_of_windows, open_loop
+from bench.load import LoadResult, _result, median_of_windows, open_loop, pooled_p99_ms
 
 
 async def test_open_loop_runs_every_call_once_and_counts_errors() -> None:
@@ -62,3 +62,14 @@ def test_median_of_windows_takes_medians_and_sums_counts() -> None:
     assert result.seconds == pytest.approx(15.1)
     with pytest.raises(ValueError, match="windows"):
         median_of_windows([])
+
+
+def test_pooled_p99_counts_a_stall_that_the_median_of_windows_leaves_out() -> None:
+    steady = [0.010] * 200
+    stalled = [0.010] * 190 + [0.200] * 10  # 5 % of one window stalled
+    windows = [_result(list(steady), 0, 1.0), _result(stalled, 0, 1.0), _result(steady, 0, 1.0)]
+
+    assert median_of_windows(windows).p99_ms == pytest.approx(10.0)
+    # 10 of 600 calls are slow: more than 1 %, so the pooled p99 is a slow one.
+    assert pooled_p99_ms(windows) == pytest.approx(200.0)
+    assert pooled_p99_ms([]) == 0.0
