@@ -12,7 +12,6 @@ type ISP, code InternalError.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -23,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import Verdict
 from sandbox.lazada import signing
 from sandbox.state import SandboxState, Shop
@@ -62,6 +62,14 @@ def error_response(exc: LazadaError) -> JSONResponse:
     if exc.detail:
         body["detail"] = exc.detail
     return JSONResponse(body, status_code=exc.status)
+
+
+def _refusal(verdict: Verdict) -> Response:
+    if verdict is Verdict.SERVER_ERROR:
+        return error_response(
+            LazadaError("InternalError", "The request processing failed", "ISP", 500)
+        )
+    return error_response(LazadaError("901", THROTTLE_MESSAGE, "ISP"))
 
 
 def ok_response(data: Any) -> JSONResponse:
@@ -157,24 +165,17 @@ class LazadaBase:
                     )
             except LazadaError as exc:
                 return error_response(exc)
-            shop.requests.append((time.monotonic(), api_path))
-            faults = shop.faults
-            delay = faults.latency()
-            if delay:
-                await asyncio.sleep(delay)
-            verdict = faults.decide()
-            if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
-                return error_response(LazadaError("901", THROTTLE_MESSAGE, "ISP"))
-            if verdict is Verdict.SERVER_ERROR:
-                return error_response(
-                    LazadaError("InternalError", "The request processing failed", "ISP", 500)
-                )
-            try:
-                response = await handler(Ctx(shop, params))
-            except LazadaError as exc:
-                response = error_response(exc)
-            if verdict is Verdict.TIMEOUT:
-                await asyncio.sleep(faults.hang_seconds)
-            return response
+
+            async def handle() -> Response:
+                return await handler(Ctx(shop, params))
+
+            return await serve_with_faults(
+                shop,
+                api_path,
+                handle,
+                refuse=_refusal,
+                error=LazadaError,
+                error_response=error_response,
+            )
 
         return Route(prefix + api_path, endpoint, methods=methods)

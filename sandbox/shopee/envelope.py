@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -23,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import Verdict
 from sandbox.shopee import signing
 from sandbox.state import Listing, SandboxState, Shop
@@ -46,6 +46,19 @@ def error_response(exc: ShopeeError) -> JSONResponse:
     return JSONResponse(
         {"request_id": uuid.uuid4().hex, "error": exc.error, "message": exc.message},
         status_code=exc.status,
+    )
+
+
+def _refusal(verdict: Verdict) -> Response:
+    if verdict is Verdict.SERVER_ERROR:
+        failure = ShopeeError(500, "error_server", "Something wrong. Please try later.")
+        return error_response(failure)
+    return error_response(
+        ShopeeError(
+            429,
+            "error_rate_limit",
+            "Too many requests. You have reached the rate limit. Please try again later.",
+        )
     )
 
 
@@ -172,35 +185,19 @@ class ShopeeBase:
                 shop = self._shop_for(request, partner_id)
             except ShopeeError as exc:
                 return error_response(exc)
-            shop.requests.append((time.monotonic(), api_path))
-            faults = shop.faults
-            delay = faults.latency()
-            if delay:
-                await asyncio.sleep(delay)
-            verdict = faults.decide()
-            if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
-                return error_response(
-                    ShopeeError(
-                        429,
-                        "error_rate_limit",
-                        "Too many requests. You have reached the rate limit. "
-                        "Please try again later.",
-                    )
-                )
-            if verdict is Verdict.SERVER_ERROR:
-                return error_response(
-                    ShopeeError(500, "error_server", "Something wrong. Please try later.")
-                )
-            try:
+
+            async def handle() -> Response:
                 body = await self._body(request)
-                ctx = Ctx(shop, query_multi(request), body)
-                response = await handler(ctx)
-            except ShopeeError as exc:
-                response = error_response(exc)
-            if verdict is Verdict.TIMEOUT:
-                # The request was handled (and stored); the answer comes too late.
-                await asyncio.sleep(faults.hang_seconds)
-            return response
+                return await handler(Ctx(shop, query_multi(request), body))
+
+            return await serve_with_faults(
+                shop,
+                api_path,
+                handle,
+                refuse=_refusal,
+                error=ShopeeError,
+                error_response=error_response,
+            )
 
         return Route(api_path, endpoint, methods=[method])
 

@@ -14,7 +14,6 @@ own bucket per shop.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -25,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import RateLimiter, Verdict
 from sandbox.state import SandboxState, Shop
 from sandbox.tiktok import signing
@@ -58,6 +58,12 @@ def error_response(exc: TikTokError) -> JSONResponse:
         {"code": exc.code, "message": exc.message, "request_id": uuid.uuid4().hex, "data": None},
         status_code=exc.status,
     )
+
+
+def _refusal(verdict: Verdict) -> Response:
+    if verdict is Verdict.SERVER_ERROR:
+        return error_response(TikTokError(500, SERVER_ERROR, "Internal error."))
+    return error_response(TikTokError(429, TOO_MANY_REQUESTS, "Too many requests."))
 
 
 def ok_response(data: dict[str, Any] | None = None) -> JSONResponse:
@@ -174,27 +180,20 @@ class TikTokBase:
                 shop = await self.verify(request, api_path, cipher=cipher)
             except TikTokError as exc:
                 return error_response(exc)
-            shop.requests.append((time.monotonic(), api_path))
-            faults = shop.faults
-            if delay := faults.latency():
-                await asyncio.sleep(delay)
-            if self._limited(shop, template):
-                faults.rate_limited += 1
-                verdict = Verdict.RATE_LIMITED
-            else:
+
+            async def handle() -> Response:
+                return await handler(Ctx(shop, request, await self._body(request)))
+
+            return await serve_with_faults(
+                shop,
+                api_path,
+                handle,
+                refuse=_refusal,
+                error=TikTokError,
+                error_response=error_response,
                 # The limit is per API here, not the shop's one bucket.
-                verdict = faults.decide(own_limit=False)
-            if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
-                return error_response(TikTokError(429, TOO_MANY_REQUESTS, "Too many requests."))
-            if verdict is Verdict.SERVER_ERROR:
-                return error_response(TikTokError(500, SERVER_ERROR, "Internal error."))
-            try:
-                response = await handler(Ctx(shop, request, await self._body(request)))
-            except TikTokError as exc:
-                response = error_response(exc)
-            if verdict is Verdict.TIMEOUT:
-                await asyncio.sleep(faults.hang_seconds)  # handled, answered too late
-            return response
+                over_limit=lambda: self._limited(shop, template),
+            )
 
         return Route(template, endpoint, methods=[method])
 

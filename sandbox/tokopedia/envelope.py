@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import Verdict
 from sandbox.state import SandboxState, Shop
 
@@ -193,36 +193,42 @@ class TokopediaBase:
                 body = await self._body(request, bulk)
             except TokopediaError as exc:
                 return error_response(exc, started)
-            shop.requests.append((time.monotonic(), path))
-            faults = shop.faults
-            delay = faults.latency()
-            if delay:
-                await asyncio.sleep(delay)
-            limiter = self.limiter(shop)
-            wanted = count(body) if count else (len(body) if bulk else 1)
-            allowed = limiter.take(wanted)
-            if allowed == 0:
-                faults.rate_limited += 1
+            # The limiter is consulted after the latency, so these are bound in over_limit,
+            # which the gate calls before refuse, handle or the error answer.
+            limiter: ItemLimiter
+            allowed: int
+
+            def over_limit() -> bool:
+                # The shop's limit is ours to apply (per item); the other switches are shared.
+                nonlocal limiter, allowed
+                limiter = self.limiter(shop)
+                allowed = limiter.take(count(body) if count else (len(body) if bulk else 1))
+                return allowed == 0
+
+            def refuse(verdict: Verdict) -> Response:
+                if verdict is Verdict.SERVER_ERROR:
+                    failure = TokopediaError(500, "INTERNAL_SERVER_ERROR", "internal server error")
+                    return error_response(failure, started)
+                headers = limiter.headers()
+                if verdict is Verdict.THROTTLED:
+                    # A storm is a limit signal whatever the bucket holds: answer as if empty.
+                    headers["X-Ratelimit-Remaining"] = "0"
+                    headers["X-Ratelimit-Reset-After"] = f"{1 / limiter.rate:.6f}"
                 too_many = TokopediaError(429, TOO_MANY, "Too many requests")
-                return error_response(too_many, started, limiter.headers())
-            # The shop's limit is ours to apply (per item); the other switches are shared.
-            verdict = faults.decide(own_limit=False)
-            if verdict is Verdict.THROTTLED:
-                headers = {**limiter.headers(), "X-Ratelimit-Remaining": "0"}
-                headers["X-Ratelimit-Reset-After"] = f"{1 / limiter.rate:.6f}"
-                return error_response(
-                    TokopediaError(429, TOO_MANY, "Too many requests"), started, headers
-                )
-            if verdict is Verdict.SERVER_ERROR:
-                failure = TokopediaError(500, "INTERNAL_SERVER_ERROR", "internal server error")
-                return error_response(failure, started)
-            try:
+                return error_response(too_many, started, headers)
+
+            async def handle() -> Response:
                 data = await handler(Ctx(shop, request, body, allowed, started))
-                response = ok_response(data, started, limiter.headers())
-            except TokopediaError as exc:
-                response = error_response(exc, started, limiter.headers())
-            if verdict is Verdict.TIMEOUT:
-                await asyncio.sleep(faults.hang_seconds)
-            return response
+                return ok_response(data, started, limiter.headers())
+
+            return await serve_with_faults(
+                shop,
+                path,
+                handle,
+                refuse=refuse,
+                error=TokopediaError,
+                error_response=lambda exc: error_response(exc, started, limiter.headers()),
+                over_limit=over_limit,
+            )
 
         return Route(path, endpoint, methods=[method])

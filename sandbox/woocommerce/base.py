@@ -14,11 +14,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import math
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import Verdict
 from sandbox.state import SandboxState, Shop
 from sandbox.woocommerce.auth import (
@@ -64,6 +63,17 @@ class WooError(Exception):
 
 def error_response(exc: WooError, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(exc.body(), exc.status, headers)
+
+
+def _refusal(verdict: Verdict, rate_limit: float) -> Response:
+    if verdict is Verdict.SERVER_ERROR:
+        fatal = WooError(
+            500, "internal_server_error", "<p>There has been a critical error on this website.</p>"
+        )
+        return error_response(fatal)
+    wait = max(1, math.ceil(1 / rate_limit)) if rate_limit > 0 else 1
+    too_many = WooError(429, "too_many_requests", "Too many requests.")
+    return error_response(too_many, {"Retry-After": str(wait)})
 
 
 def invalid_param(name: str, reason: str) -> WooError:
@@ -167,31 +177,19 @@ class WooBase:
                 body = await self._body(request)
             except WooError as exc:
                 return error_response(exc)
-            shop.requests.append((time.monotonic(), path))
-            faults = shop.faults
-            delay = faults.latency()
-            if delay:
-                await asyncio.sleep(delay)
-            verdict = faults.decide()
-            if verdict in (Verdict.RATE_LIMITED, Verdict.THROTTLED):
-                wait = max(1, math.ceil(1 / faults.rate_limit)) if faults.rate_limit > 0 else 1
-                too_many = WooError(429, "too_many_requests", "Too many requests.")
-                return error_response(too_many, {"Retry-After": str(wait)})
-            if verdict is Verdict.SERVER_ERROR:
-                fatal = WooError(
-                    500,
-                    "internal_server_error",
-                    "<p>There has been a critical error on this website.</p>",
-                )
-                return error_response(fatal)
-            ctx = Ctx(shop, request, body)
-            try:
+
+            async def handle() -> Response:
+                ctx = Ctx(shop, request, body)
                 data = await handler(ctx)
-                response: Response = JSONResponse(data, status, ctx.headers)
-            except WooError as exc:
-                response = error_response(exc)
-            if verdict is Verdict.TIMEOUT:
-                await asyncio.sleep(faults.hang_seconds)
-            return response
+                return JSONResponse(data, status, ctx.headers)
+
+            return await serve_with_faults(
+                shop,
+                path,
+                handle,
+                refuse=lambda verdict: _refusal(verdict, shop.faults.rate_limit),
+                error=WooError,
+                error_response=error_response,
+            )
 
         return Route(API + path, endpoint, methods=[method])
