@@ -36,7 +36,7 @@ from bench.inventory_phases import (
     stop,
     wait_known,
 )
-from bench.load import LoadResult, median_of_windows
+from bench.load import LoadResult, pool_windows
 from bench.schedstat import runqueue_wait_seconds
 from services.common.events.embedded_nats import EmbeddedNats, free_port
 from services.devrun import wait_serving
@@ -46,7 +46,7 @@ from services.devrun import wait_serving
 class DatabaseFigures:
     reserve: LoadResult
     reserve_errors: dict[str, int]
-    # The median of the windows (bench.load.median_of_windows), and each window.
+    # All the windows pooled (bench.load.pool_windows), and each window.
     at_rate: LoadResult
     at_rate_windows: list[LoadResult]
     at_rate_errors: dict[str, int]
@@ -141,7 +141,7 @@ async def bench_database(
                 window, errors = await reserve_at_rate(stubs, skus, rate, seconds)
                 at_rate_windows.append(window)
                 window_errors.update(errors)
-            at_rate = median_of_windows(at_rate_windows)
+            at_rate = pool_windows(at_rate_windows)
             at_rate_errors = dict(sorted(window_errors.items()))
             # At the fixed rate, the service's CPU per reservation shows how fast the host
             # ran our own work that minute. On slow stretches the p99 rose while this

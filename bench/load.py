@@ -106,27 +106,28 @@ async def open_loop(
     return _result(latencies, errors, time.perf_counter() - started)
 
 
-def median_of_windows(windows: Sequence[LoadResult]) -> LoadResult:
-    """Repeated windows of one measure as one figure: the medians of their p50s and p99s,
-    with their requests, errors and seconds summed.
+def pool_windows(windows: Sequence[LoadResult]) -> LoadResult:
+    """Repeated windows of one measure as one: every call of every window together, so
+    p50 and p99 are over all of them and a stall in any window counts.
 
-    Why repeat: on the shared host a stall of 100-200 ms (its cause not found in our own
-    processes: not GC, autovacuum or checkpoints) lands in some 5-s windows and not
-    others, and can double a lone window's p99. The median says what a typical window
-    sees; the callers print every window too.
+    Why windows at all: on the shared host a stall of 100-200 ms (its cause not found in
+    our own processes: not GC, autovacuum or checkpoints) lands in some 5-s windows and
+    not others; a longer measure weighs it fairly, and each window's own figures (which
+    the callers print) show where it fell.
     """
     if not windows:
         raise ValueError("windows must not be empty")
+    ordered = sorted(x for w in windows for x in w.latencies_s)
     return LoadResult(
         requests=sum(w.requests for w in windows),
         errors=sum(w.errors for w in windows),
         seconds=sum(w.seconds for w in windows),
-        p50_ms=statistics.median(w.p50_ms for w in windows),
-        p99_ms=statistics.median(w.p99_ms for w in windows),
+        p50_ms=statistics.median(ordered or [0.0]) * 1000,
+        p99_ms=_p99(ordered) * 1000,
+        latencies_s=tuple(ordered),
     )
 
 
-def pooled_p99_ms(windows: Sequence[LoadResult]) -> float:
-    """The p99 of every call of every window together: unlike the median of the
-    windows' p99s, a stall in any one window counts."""
-    return _p99(sorted(x for w in windows for x in w.latencies_s)) * 1000
+def median_p99_ms(windows: Sequence[LoadResult]) -> float:
+    """The median of the windows' p99s: what a typical window sees, a stalled one left out."""
+    return statistics.median(w.p99_ms for w in windows) if windows else 0.0

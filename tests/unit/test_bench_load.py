@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bench.load import LoadResult, _result, median_of_windows, open_loop, pooled_p99_ms
+from bench.load import _result, median_p99_ms, open_loop, pool_windows
 
 
 async def test_open_loop_runs_every_call_once_and_counts_errors() -> None:
@@ -48,20 +48,22 @@ async def test_open_loop_waits_for_the_last_answers() -> None:
     assert result.requests == 50
 
 
-def test_median_of_windows_takes_medians_and_sums_counts() -> None:
+def test_pool_windows_takes_every_call_and_sums_counts() -> None:
     windows = [
-        LoadResult(requests=2500, errors=0, seconds=5.0, p50_ms=10.0, p99_ms=30.0),
-        LoadResult(requests=2490, errors=10, seconds=5.1, p50_ms=14.0, p99_ms=95.0),
-        LoadResult(requests=2500, errors=0, seconds=5.0, p50_ms=11.0, p99_ms=41.0),
+        _result([0.010] * 100, 0, 5.0),
+        _result([0.020] * 90 + [0.030] * 10, 10, 5.1),
+        _result([0.040] * 100, 0, 5.0),
     ]
 
-    result = median_of_windows(windows)
+    result = pool_windows(windows)
 
-    assert (result.p50_ms, result.p99_ms) == (11.0, 41.0)
-    assert (result.requests, result.errors) == (7490, 10)
+    assert result.p50_ms == pytest.approx(20.0)
+    assert result.p99_ms == pytest.approx(40.0)
+    assert (result.requests, result.errors) == (290, 10)
     assert result.seconds == pytest.approx(15.1)
+    assert len(result.latencies_s) == 300
     with pytest.raises(ValueError, match="windows"):
-        median_of_windows([])
+        pool_windows([])
 
 
 def test_pooled_p99_counts_a_stall_that_the_median_of_windows_leaves_out() -> None:
@@ -69,7 +71,7 @@ def test_pooled_p99_counts_a_stall_that_the_median_of_windows_leaves_out() -> No
     stalled = [0.010] * 190 + [0.200] * 10  # 5 % of one window stalled
     windows = [_result(list(steady), 0, 1.0), _result(stalled, 0, 1.0), _result(steady, 0, 1.0)]
 
-    assert median_of_windows(windows).p99_ms == pytest.approx(10.0)
+    assert median_p99_ms(windows) == pytest.approx(10.0)
     # 10 of 600 calls are slow: more than 1 %, so the pooled p99 is a slow one.
-    assert pooled_p99_ms(windows) == pytest.approx(200.0)
-    assert pooled_p99_ms([]) == 0.0
+    assert pool_windows(windows).p99_ms == pytest.approx(200.0)
+    assert median_p99_ms([]) == 0.0
