@@ -117,14 +117,10 @@ def pool_windows(windows: Sequence[LoadResult]) -> LoadResult:
     """
     if not windows:
         raise ValueError("windows must not be empty")
-    ordered = sorted(x for w in windows for x in w.latencies_s)
-    return LoadResult(
-        requests=sum(w.requests for w in windows),
-        errors=sum(w.errors for w in windows),
-        seconds=sum(w.seconds for w in windows),
-        p50_ms=statistics.median(ordered or [0.0]) * 1000,
-        p99_ms=_p99(ordered) * 1000,
-        latencies_s=tuple(ordered),
+    return _result(
+        [x for w in windows for x in w.latencies_s],
+        sum(w.errors for w in windows),
+        sum(w.seconds for w in windows),
     )
 
 
