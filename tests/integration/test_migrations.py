@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, text
+from sqlalchemy import MetaData, text
 
 from services.catalog.adapters.tables import metadata as catalog_metadata
 from services.common.db import Database
 from services.common.db.kernel_schema import KERNEL_METADATA
-from services.common.db.migrations import alembic_config, upgrade
+from services.common.db.migrations import downgrade, upgrade
 from services.inventory.adapters.tables import metadata as inventory_metadata
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
@@ -56,11 +54,6 @@ async def _published_index(db: Database) -> str:
         )
 
 
-def _downgrade(connection: Connection, config: Config, revision: str) -> None:
-    config.attributes["connection"] = connection
-    command.downgrade(config, revision)
-
-
 @pytest.mark.parametrize("service", ["catalog", "inventory"])
 async def test_outbox_published_index_holds_published_rows_only(
     database_url: str, service: str
@@ -73,8 +66,7 @@ async def test_outbox_published_index_holds_published_rows_only(
         assert "WHERE" not in await _published_index(db)
         await upgrade(db, migrations)
         assert "published_at IS NOT NULL" in await _published_index(db)
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_downgrade, alembic_config(migrations, db.url), "0001")
+        await downgrade(db, migrations, "0001")
         assert "WHERE" not in await _published_index(db)
     finally:
         await db.dispose()

@@ -22,17 +22,26 @@ def alembic_config(script_location: Path, url: str) -> Config:
     return config
 
 
-def _upgrade(connection: Connection, config: Config, revision: str) -> None:
+def _migrate(connection: Connection, config: Config, backwards: bool, revision: str) -> None:
     # env.py picks this connection up instead of opening its own (Alembic's
     # "sharing a connection" recipe), so async drivers work unchanged.
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    (command.downgrade if backwards else command.upgrade)(config, revision)
 
 
-async def upgrade(db: Database, script_location: Path, revision: str = "head") -> None:
-    """Bring the database to `revision`; safe when several replicas start at once."""
+async def _run(db: Database, script_location: Path, revision: str, *, backwards: bool) -> None:
     config = alembic_config(script_location, db.url)
     async with db.engine.begin() as conn:
         if not db.sqlite:
             await conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
-        await conn.run_sync(_upgrade, config, revision)
+        await conn.run_sync(_migrate, config, backwards, revision)
+
+
+async def upgrade(db: Database, script_location: Path, revision: str = "head") -> None:
+    """Bring the database to `revision`; safe when several replicas start at once."""
+    await _run(db, script_location, revision, backwards=False)
+
+
+async def downgrade(db: Database, script_location: Path, revision: str) -> None:
+    """Take the database back to `revision`, under the same lock as `upgrade`."""
+    await _run(db, script_location, revision, backwards=True)
