@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from sandbox.json_body import json_object
 from sandbox.state import Shop
 
 
@@ -17,13 +18,7 @@ def bad(message: str, status: int = 400) -> JSONResponse:
 
 async def read_json(request: Request) -> dict[str, Any]:
     """The request's JSON object ({} for an empty body; ValueError for a non-object)."""
-    raw = await request.body()
-    if not raw:
-        return {}
-    body = await request.json()
-    if not isinstance(body, dict):
-        raise ValueError("body must be a JSON object")
-    return body
+    return json_object(await request.body())
 
 
 class ShopAdminBase:

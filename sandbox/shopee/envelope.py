@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -24,6 +23,7 @@ from starlette.routing import Route
 
 from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import Verdict
+from sandbox.json_body import json_object
 from sandbox.shopee import signing
 from sandbox.state import Listing, SandboxState, Shop
 
@@ -167,16 +167,10 @@ class ShopeeBase:
     async def _body(self, request: Request) -> dict[str, Any]:
         if request.method != "POST":
             return {}
-        raw = await request.body()
-        if not raw:
-            return {}
         try:
-            body = json.loads(raw)
+            return json_object(await request.body())
         except ValueError as exc:
-            raise param_error("Request body is not valid JSON.") from exc
-        if not isinstance(body, dict):
-            raise param_error("Request body must be a JSON object.")
-        return body
+            raise param_error(f"Request {exc}.") from exc
 
     def shop_route(self, api_path: str, method: str, handler: Handler) -> Route:
         async def endpoint(request: Request) -> Response:

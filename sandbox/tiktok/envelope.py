@@ -14,7 +14,6 @@ own bucket per shop.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -26,6 +25,7 @@ from starlette.routing import Route
 
 from sandbox.fault_gate import serve_with_faults
 from sandbox.faults import RateLimiter, Verdict
+from sandbox.json_body import json_object
 from sandbox.state import SandboxState, Shop
 from sandbox.tiktok import signing
 
@@ -198,13 +198,7 @@ class TikTokBase:
         return Route(template, endpoint, methods=[method])
 
     async def _body(self, request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if not raw:
-            return {}
         try:
-            body = json.loads(raw)
+            return json_object(await request.body())
         except ValueError as exc:
-            raise param_error("Request body is not valid JSON.") from exc
-        if not isinstance(body, dict):
-            raise param_error("Request body must be a JSON object.")
-        return body
+            raise param_error(f"Request {exc}.") from exc

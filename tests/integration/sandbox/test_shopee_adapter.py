@@ -189,6 +189,18 @@ async def test_sign_and_timestamp_checks(sandbox: ServedPlatform) -> None:
         assert stale.json()["error"] == "error_param"
         assert stale.json()["message"] == "Timestamp is expired."
 
+        add_item = _signed_url(
+            sandbox, shop, "/api/v2/product/add_item", timestamp=int(time.time()), key=key
+        )
+        for raw, message in (
+            (b"{oops", "Request body is not valid JSON."),
+            (b"[1]", "Request body must be a JSON object."),
+        ):
+            refused = await client.post(add_item, content=raw)
+            assert refused.status_code == 400
+            assert refused.json()["error"] == "error_param"
+            assert refused.json()["message"] == message
+
         # The signature covers the platform's path, not the sandbox's /shopee prefix.
         assert shop.tokens is not None
         ts = int(time.time())

@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 
 from sandbox import tiktok
+from sandbox.tiktok.envelope import PARAM_ERROR
 from services.common.money import Money
 from services.sync.adapters.base import (
     ListingDraft,
@@ -160,7 +161,13 @@ async def test_full_flow_create_read_batch_update_and_orders(tts: ServedPlatform
 
 
 def _url(
-    sb: ServedPlatform, shop: ShopAuth, *, ts: int, secret: str, path: str = PRODUCTS + "/search"
+    sb: ServedPlatform,
+    shop: ShopAuth,
+    *,
+    ts: int,
+    secret: str,
+    path: str = PRODUCTS + "/search",
+    body: bytes = b"{}",
 ) -> str:
     query = [
         ("app_key", shop.app["app_key"]),
@@ -168,7 +175,7 @@ def _url(
         ("shop_cipher", shop.app["shop_cipher"]),
         ("page_size", "10"),
     ]
-    signature = sign(secret, path, query, b"{}")
+    signature = sign(secret, path, query, body)
     return (
         f"{sb.url}/tiktok{PRODUCTS}/search?"
         + "&".join(f"{k}={v}" for k, v in query)
@@ -200,6 +207,14 @@ async def test_sign_and_timestamp_checks(tts: ServedPlatform) -> None:
             tts, shop, ts=int(time.time()), secret=secret, path="/tiktok" + PRODUCTS + "/search"
         )
         assert (await post(prefixed)).json()["code"] == 106001
+        for raw, message in (
+            (b"{oops", "Request body is not valid JSON."),
+            (b"[1]", "Request body must be a JSON object."),
+        ):
+            signed = _url(tts, shop, ts=int(time.time()), secret=secret, body=raw)
+            refused = await client.post(signed, content=raw, headers=headers)
+            assert refused.status_code == 400
+            assert refused.json()["code"] == PARAM_ERROR and refused.json()["message"] == message
         no_cipher = _url(tts, shop, ts=int(time.time()), secret=secret)
         # Past the shop's limit on one API: 429 with TikTok's code. The limit drops to one
         # request per 1000 s first, so the burst exceeds it however slowly a busy machine
