@@ -20,8 +20,16 @@ _NANOS = 1_000_000_000
 
 def timestamp_of(value: datetime) -> Timestamp:
     """`value` as a Timestamp; a naive datetime is taken as UTC (as FromDatetime does)."""
+    stamp = Timestamp()
+    set_timestamp(stamp, value)
+    return stamp
+
+
+def set_timestamp(target: Timestamp, value: datetime) -> None:
+    """`timestamp_of` written into a message's own Timestamp field (no message copied)."""
     delta = value - (_EPOCH_NAIVE if value.tzinfo is None else _EPOCH_AWARE)
-    return Timestamp(seconds=delta.days * 86_400 + delta.seconds, nanos=delta.microseconds * 1000)
+    target.seconds = delta.days * 86_400 + delta.seconds
+    target.nanos = delta.microseconds * 1000
 
 
 def now_timestamp() -> Timestamp:

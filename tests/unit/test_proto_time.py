@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.deps_defaults import random_hex_id
-from services.common.proto_time import now_timestamp, timestamp_of
+from services.common.proto_time import now_timestamp, set_timestamp, timestamp_of
 
 _ZONES = st.sampled_from(
     [None, UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-9, minutes=-30))]
@@ -27,6 +27,9 @@ def _reference(value: datetime) -> Timestamp:
 def test_timestamp_of_matches_from_datetime(value: datetime, zone: timezone | None) -> None:
     value = value.replace(tzinfo=zone)
     assert timestamp_of(value) == _reference(value)
+    in_place = Timestamp(seconds=-1, nanos=7)  # every field overwritten
+    set_timestamp(in_place, value)
+    assert in_place == _reference(value)
 
 
 def test_timestamp_of_edges() -> None:

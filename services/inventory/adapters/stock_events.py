@@ -26,11 +26,11 @@ def level_changed_event(
     subject = "inventory.level.changed"
     message = ev.StockLevelChanged(
         meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
-        item=stock_view_to_proto(view, locations),
         version=view.record.version,
         reference=reference,
         source=source_to_proto(source),
     )
+    stock_view_to_proto(view, locations, into=message.item)
     return PendingEvent(subject, message, message.meta)
 
 
@@ -49,7 +49,7 @@ def reservation_event(tenant_id: str, reservation: Reservation, change: str) -> 
     """inventory.reservation.<change> with the reservation as it now stands."""
     subject = f"inventory.reservation.{change}"
     message = ev.ReservationChanged(
-        meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE),
-        reservation=reservation_to_proto(reservation),
+        meta=new_event_meta(subject, tenant_id, correlation_id(), SOURCE)
     )
+    reservation_to_proto(reservation, into=message.reservation)
     return PendingEvent(subject, message, message.meta)

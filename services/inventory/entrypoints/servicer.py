@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from syncstore.inventory.v1 import inventory_service_pb2 as pb
 from syncstore.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
@@ -18,7 +19,13 @@ from services.common.proto_time import timestamp_of
 from services.common.request_context import current_principal
 from services.common.rpc.idempotency_key import idempotency_key_of
 from services.common.rpc.types import Context
-from services.inventory.domain.model import ChannelBuffer, Location, StockSource, StockView
+from services.inventory.domain.model import (
+    ChannelBuffer,
+    Location,
+    Reservation,
+    StockSource,
+    StockView,
+)
 from services.inventory.entrypoints.proto_mapping import (
     location_to_proto,
     order_from_proto,
@@ -31,6 +38,20 @@ from services.inventory.entrypoints.proto_mapping import (
 from services.inventory.service.reservations import ReservationService
 from services.inventory.service.setup import SetupService
 from services.inventory.service.stock import StockService
+
+_WithReservation = TypeVar(
+    "_WithReservation",
+    pb.ReserveResponse,
+    pb.ReleaseResponse,
+    pb.CommitResponse,
+    pb.GetReservationResponse,
+)
+
+
+def _with_reservation(response: _WithReservation, reservation: Reservation) -> _WithReservation:
+    """The response with the reservation written into it (not built apart, then copied)."""
+    reservation_to_proto(reservation, into=response.reservation)
+    return response
 
 
 def _item(answer: tuple[StockView, dict[str, Location]]) -> pb.StockItem:
@@ -97,7 +118,10 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
 
     async def GetStock(self, request: pb.GetStockRequest, context: Context) -> pb.GetStockResponse:
         views, locations = await self.stock.get(current_principal(), list(request.skus))
-        return pb.GetStockResponse(items=[stock_view_to_proto(v, locations) for v in views])
+        response = pb.GetStockResponse()
+        for view in views:
+            stock_view_to_proto(view, locations, into=response.items.add())
+        return response
 
     async def ListStock(
         self, request: pb.ListStockRequest, context: Context
@@ -122,7 +146,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             [(line.sku.strip(), line.quantity) for line in request.lines],
             idempotency_key_of(request),
         )
-        return pb.ReserveResponse(reservation=reservation_to_proto(reservation))
+        return _with_reservation(pb.ReserveResponse(), reservation)
 
     async def Release(self, request: pb.ReleaseRequest, context: Context) -> pb.ReleaseResponse:
         reservation = await self.reservations.release(
@@ -130,7 +154,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             order_from_proto(request.order),
             idempotency_key_of(request),
         )
-        return pb.ReleaseResponse(reservation=reservation_to_proto(reservation))
+        return _with_reservation(pb.ReleaseResponse(), reservation)
 
     async def Commit(self, request: pb.CommitRequest, context: Context) -> pb.CommitResponse:
         reservation = await self.reservations.commit(
@@ -138,7 +162,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
             order_from_proto(request.order),
             idempotency_key_of(request),
         )
-        return pb.CommitResponse(reservation=reservation_to_proto(reservation))
+        return _with_reservation(pb.CommitResponse(), reservation)
 
     async def GetReservation(
         self, request: pb.GetReservationRequest, context: Context
@@ -146,7 +170,7 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
         reservation = await self.reservations.get(
             current_principal(), order_from_proto(request.order)
         )
-        return pb.GetReservationResponse(reservation=reservation_to_proto(reservation))
+        return _with_reservation(pb.GetReservationResponse(), reservation)
 
     async def SetThreshold(
         self, request: pb.SetThresholdRequest, context: Context
