@@ -72,6 +72,7 @@ def _at_rate(figures: DatabaseFigures, rate: float) -> dict[str, object]:
         "p99_ms_windows": [_ms(w.p99_ms) for w in figures.at_rate_windows],
         "p99_ms_median_of_windows": _ms(median_p99_ms(figures.at_rate_windows)),
         "errors": figures.at_rate_errors,
+        "host_stalls": figures.host_stalls,
     }
 
 

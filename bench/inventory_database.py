@@ -16,6 +16,7 @@ import grpc
 import psutil
 from syncstore.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
+from bench.host_stalls import HostStallProbes
 from bench.inventory_measures import (
     get_stock_load,
     oversell_check,
@@ -55,6 +56,8 @@ class DatabaseFigures:
     oversell: dict[str, Any]
     trivial: LoadResult | None = None
     timings: dict[str, float | None] = field(default_factory=dict)
+    # The host's vCPU stalls during the windows at the rate (bench.host_stalls).
+    host_stalls: dict[str, Any] = field(default_factory=dict)
 
 
 async def bench_database(
@@ -137,10 +140,15 @@ async def bench_database(
             waits_before = _runqueue_waits(services)
             at_rate_windows: list[LoadResult] = []
             window_errors: Counter[str] = Counter()
-            for _ in range(rate_windows):
-                window, errors = await reserve_at_rate(stubs, skus, rate, seconds)
-                at_rate_windows.append(window)
-                window_errors.update(errors)
+            probes = HostStallProbes()
+            probes.start()
+            try:
+                for _ in range(rate_windows):
+                    window, errors = await reserve_at_rate(stubs, skus, rate, seconds)
+                    at_rate_windows.append(window)
+                    window_errors.update(errors)
+            finally:
+                host_stalls = probes.stop()
             at_rate = pool_windows(at_rate_windows)
             at_rate_errors = dict(sorted(window_errors.items()))
             # At the fixed rate, the service's CPU per reservation shows how fast the host
@@ -161,6 +169,11 @@ async def bench_database(
             lap("reserve_at_rate_s")
             p99s = ", ".join(f"{w.p99_ms:.1f}" for w in at_rate_windows)
             log(f"{kind}: reserve at {rate}/s: p99 of each window {p99s} ms")
+            log(
+                f"{kind}: host stalls over {host_stalls['late_over_ms']} ms meanwhile: "
+                f"{host_stalls['stalls']}, {host_stalls['stalled_ms']} ms in all, "
+                f"worst {host_stalls['worst_ms']} ms (real-time probes: {host_stalls['realtime']})"
+            )
 
             get_stock, get_stock_errors = await get_stock_load(
                 stub, skus, read_concurrency, seconds
@@ -190,6 +203,7 @@ async def bench_database(
             oversell=oversell,
             trivial=trivial,
             timings=timings,
+            host_stalls=host_stalls,
         )
     except BaseException:
         if log_path.exists():

@@ -43,8 +43,7 @@ def test_stock_item_carries_every_field() -> None:
     item = stock_view_to_proto(_view(), _LOCATIONS)
     assert (item.sku, item.on_hand, item.reserved, item.available) == ("TEE-1", 15, 4, 11)
     assert [
-        (x.location_id, x.location_code, x.on_hand, x.reserved, x.available)
-        for x in item.locations
+        (x.location_id, x.location_code, x.on_hand, x.reserved, x.available) for x in item.locations
     ] == [("loc-a", "main", 10, 3, 7), ("loc-b", "north", 4, 0, 4), ("loc-gone", "", 1, 1, 0)]
     assert [(c.platform, c.shop_id, c.available_to_sell) for c in item.channels] == [
         (common_pb2.PLATFORM_SHOPEE, "", 9),
